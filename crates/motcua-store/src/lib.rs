@@ -1,0 +1,112 @@
+//! Storage for motcua: one [`Store`] trait, implemented for SQLite (embedded, the default) and
+//! PostgreSQL (for scale). Each backend owns its SQL and its migrations; one conformance suite
+//! (`tests/conformance`) holds both to the same behaviour.
+
+mod error;
+pub mod postgres;
+mod rows;
+mod sql;
+pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod types;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use motcua_domain::agency::{Agency, AgencyCode, AgencyLink, NewAgency, ReceivingPoint};
+use motcua_domain::unit::AdminUnit;
+
+pub use error::{StoreError, StoreResult};
+pub use types::*;
+
+/// Everything the application asks of its database.
+///
+/// Methods are grouped by area; each area gets its own section as features land. Handlers hold
+/// an `Arc<dyn Store>` and never know which backend is behind it.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is, for logs, metrics and `/readyz`.
+    fn backend(&self) -> Backend;
+
+    /// Round-trips a trivial query: the database is reachable.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Applies pending migrations; returns how many were applied.
+    async fn migrate(&self) -> StoreResult<usize>;
+
+    /// Migrations known to this binary that the database has not applied yet.
+    async fn pending_migrations(&self) -> StoreResult<Vec<i64>>;
+
+    /// Connection pool figures for `/metrics`.
+    fn pool_stats(&self) -> Vec<PoolStats>;
+
+    /// Closes pools, waiting for connections in use; for a clean shutdown.
+    async fn close(&self);
+
+    // ---- administrative units ----
+
+    /// Inserts or updates units by code (idempotent); parents must come before children.
+    async fn upsert_units(&self, units: &[AdminUnit]) -> StoreResult<UpsertCounts>;
+    async fn get_unit(&self, code: &str) -> StoreResult<Option<AdminUnit>>;
+    async fn list_units(&self, filter: &UnitFilter) -> StoreResult<Page<AdminUnit>>;
+
+    // ---- agencies ----
+
+    /// Creates an agency; `Conflict` on a taken code, `Invalid` on an unknown parent or unit.
+    async fn create_agency(&self, agency: &NewAgency) -> StoreResult<Agency>;
+    /// Creates or updates the agency with this code (for imports and demo data).
+    async fn upsert_agency(&self, agency: &NewAgency) -> StoreResult<Agency>;
+    async fn get_agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>>;
+    async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>>;
+    /// Every agency, for building the tree (hundreds, not millions).
+    async fn all_agencies(&self) -> StoreResult<Vec<Agency>>;
+    /// Records that `link.successor` replaced `link.predecessor` (idempotent).
+    async fn link_agencies(&self, link: &AgencyLink) -> StoreResult<()>;
+    /// Links in which the agency is predecessor or successor.
+    async fn agency_links(&self, code: &AgencyCode) -> StoreResult<Vec<AgencyLink>>;
+
+    // ---- receiving points ----
+
+    async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint>;
+    async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>>;
+}
+
+/// Opens the store the configuration names: PostgreSQL for a `postgres://` URL, otherwise
+/// SQLite in the data directory.
+pub async fn open(options: &OpenOptions) -> StoreResult<Arc<dyn Store>> {
+    match &options.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Arc::new(postgres::PgStore::connect(url, options).await?))
+        }
+        Some(url) => Err(StoreError::Config(format!(
+            "unsupported database URL scheme in {:?}: use postgres://… or leave it unset for SQLite",
+            redact_url(url)
+        ))),
+        None => Ok(Arc::new(sqlite::SqliteStore::open(options).await?)),
+    }
+}
+
+/// Hides the password of a database URL, for logs and `config print`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((creds, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match creds.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact_url("postgres://h/db"), "postgres://h/db");
+    }
+}
