@@ -82,6 +82,11 @@ pub enum CalendarError {
         first: i32,
         last: i32,
     },
+    /// A calendar was asked for years outside 1900–2199 (or an empty range).
+    #[error(
+        "chỉ hỗ trợ lịch các năm 1900–2199, không phải {0}–{1} / calendars cover 1900–2199 only, not {0}–{1}"
+    )]
+    UnsupportedYears(i32, i32),
     /// The lunar calendar could not be computed (year outside 1900–2200).
     #[error(transparent)]
     Lunar(#[from] LunarError),

@@ -185,7 +185,10 @@ pub fn statutory_holidays(
     // New Year's Eve is the day before 1/1 lunar, whether month 12 has 29 or 30 days.
     let eve = tet - Days::new(1);
     days.extend((0..5).map(|i| (eve + Days::new(i), Tet)));
-    days.push((lunar::lunar_to_solar(LunarDate::new(year, 3, 10))?, HungKings));
+    days.push((
+        lunar::lunar_to_solar(LunarDate::new(year, 3, 10))?,
+        HungKings,
+    ));
     days.push((ymd(year, 4, 30), Reunification));
     days.push((ymd(year, 5, 1), Labour));
     let national = ymd(year, 9, 2);
@@ -197,7 +200,11 @@ pub fn statutory_holidays(
             Weekday::Tue | Weekday::Wed | Weekday::Fri | Weekday::Sat
         ),
     };
-    let adjacent = if before { ymd(year, 9, 1) } else { ymd(year, 9, 3) };
+    let adjacent = if before {
+        ymd(year, 9, 1)
+    } else {
+        ymd(year, 9, 3)
+    };
     days.push((national.min(adjacent), NationalDay));
     days.push((national.max(adjacent), NationalDay));
     if rules.culture_day_from.is_some_and(|from| year >= from) {

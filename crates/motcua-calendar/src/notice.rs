@@ -85,14 +85,20 @@ fn fmt_date(date: NaiveDate) -> String {
 
 /// Dates a day of `kind` may plausibly fall on in `year`, to catch typos (2025-02-27 for
 /// 2025-01-27) before they move every appointment. `None` for kinds with no fixed place.
-fn plausible_window(kind: HolidayKind, year: i32) -> Result<Option<(NaiveDate, NaiveDate)>, LunarError> {
+fn plausible_window(
+    kind: HolidayKind,
+    year: i32,
+) -> Result<Option<(NaiveDate, NaiveDate)>, LunarError> {
     use HolidayKind::*;
     let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("valid date");
     let around = |date: NaiveDate, days: u64| (date - Days::new(days), date + Days::new(days));
     Ok(match kind {
         NewYear => Some(around(ymd(1, 1), 10)),
         Tet => Some(around(lunar::tet(year)?, 10)),
-        HungKings => Some(around(lunar::lunar_to_solar(LunarDate::new(year, 3, 10))?, 10)),
+        HungKings => Some(around(
+            lunar::lunar_to_solar(LunarDate::new(year, 3, 10))?,
+            10,
+        )),
         Reunification | Labour => Some((ymd(4, 20), ymd(5, 10))),
         NationalDay => Some((ymd(8, 25), ymd(9, 10))),
         CultureDay => Some((ymd(11, 17), ymd(12, 1))),
@@ -149,7 +155,10 @@ impl YearNotice {
                 v.push(FieldError::new(
                     field,
                     "wrong_year",
-                    format!("Ngày {} không thuộc năm {year} của thông báo.", fmt_date(date)),
+                    format!(
+                        "Ngày {} không thuộc năm {year} của thông báo.",
+                        fmt_date(date)
+                    ),
                     format!("{date} does not belong to the notice's year {year}."),
                 ));
             }
@@ -168,7 +177,12 @@ impl YearNotice {
             }
             if in_year(&mut v, &field, day.date) {
                 let window = plausible_window(day.kind, year).map_err(|e| {
-                    Validation(vec![FieldError::new("year", "lunar", e.to_string(), e.to_string())])
+                    Validation(vec![FieldError::new(
+                        "year",
+                        "lunar",
+                        e.to_string(),
+                        e.to_string(),
+                    )])
                 })?;
                 if let Some((from, to)) = window.filter(|(f, t)| !(*f..=*t).contains(&day.date)) {
                     v.push(FieldError::new(
@@ -190,8 +204,18 @@ impl YearNotice {
                 }
             }
             let other = day.kind == HolidayKind::Other;
-            check_text(&mut v, &format!("days_off[{i}].name"), day.name.as_deref(), other);
-            check_text(&mut v, &format!("days_off[{i}].name_en"), day.name_en.as_deref(), other);
+            check_text(
+                &mut v,
+                &format!("days_off[{i}].name"),
+                day.name.as_deref(),
+                other,
+            );
+            check_text(
+                &mut v,
+                &format!("days_off[{i}].name_en"),
+                day.name_en.as_deref(),
+                other,
+            );
         }
         let mut work = BTreeSet::new();
         for (i, day) in self.workdays_on_weekend.iter().enumerate() {
@@ -224,7 +248,10 @@ impl YearNotice {
                 v.push(FieldError::new(
                     &field,
                     "conflict",
-                    format!("Ngày {} vừa là ngày nghỉ vừa là ngày làm bù.", fmt_date(day.date)),
+                    format!(
+                        "Ngày {} vừa là ngày nghỉ vừa là ngày làm bù.",
+                        fmt_date(day.date)
+                    ),
                     format!("{} is both a day off and a make-up working day.", day.date),
                 ));
             }
@@ -242,8 +269,18 @@ impl YearNotice {
                     ));
                 }
             }
-            check_text(&mut v, &format!("workdays_on_weekend[{i}].name"), day.name.as_deref(), false);
-            check_text(&mut v, &format!("workdays_on_weekend[{i}].name_en"), day.name_en.as_deref(), false);
+            check_text(
+                &mut v,
+                &format!("workdays_on_weekend[{i}].name"),
+                day.name.as_deref(),
+                false,
+            );
+            check_text(
+                &mut v,
+                &format!("workdays_on_weekend[{i}].name_en"),
+                day.name_en.as_deref(),
+                false,
+            );
         }
         v.finish()
     }
@@ -268,7 +305,8 @@ impl NoticeSet {
         let notices: Vec<YearNotice> =
             serde_json::from_str(BUNDLED).expect("src/notices.json is valid (tested)");
         let mut set = Self::empty();
-        set.apply(notices).expect("bundled notices are valid (tested)");
+        set.apply(notices)
+            .expect("bundled notices are valid (tested)");
         set
     }
 
@@ -286,7 +324,10 @@ impl NoticeSet {
                 v.push(FieldError::new(
                     format!("notices[{i}].year"),
                     "duplicate",
-                    format!("Có hai thông báo cho năm {}; hãy gộp thành một.", notice.year),
+                    format!(
+                        "Có hai thông báo cho năm {}; hãy gộp thành một.",
+                        notice.year
+                    ),
                     format!("Two notices for year {}; merge them into one.", notice.year),
                 ));
             }
@@ -358,8 +399,14 @@ pub fn resolve_year(
             let day = DayOff {
                 date: d.date,
                 kind: d.kind,
-                name: d.name.clone().unwrap_or_else(|| d.kind.name_vi().to_owned()),
-                name_en: d.name_en.clone().unwrap_or_else(|| d.kind.name_en().to_owned()),
+                name: d
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| d.kind.name_vi().to_owned()),
+                name_en: d
+                    .name_en
+                    .clone()
+                    .unwrap_or_else(|| d.kind.name_en().to_owned()),
                 compensatory: false,
             };
             days_off.insert(d.date, day);

@@ -68,7 +68,9 @@ fn known_tet_dates() {
         assert_eq!(lunar::tet(year).unwrap(), date(want), "Tết {year}");
     }
     // The reference table agrees with the same facts.
-    let table: Vec<_> = rows(TET).map(|r| (r[0].to_owned(), r[1].to_owned())).collect();
+    let table: Vec<_> = rows(TET)
+        .map(|r| (r[0].to_owned(), r[1].to_owned()))
+        .collect();
     assert!(table.contains(&("1985".into(), "1985-01-21".into())));
     assert!(table.contains(&("2007".into(), "2007-02-17".into())));
 }
@@ -102,13 +104,21 @@ fn every_lunar_month_and_day_matches_reference() {
             if !(lunar::MIN_DATE..=lunar::MAX_DATE).contains(&solar) {
                 continue;
             }
-            let want = LunarDate { year, month, leap, day };
+            let want = LunarDate {
+                year,
+                month,
+                leap,
+                day,
+            };
             let got = lunar::solar_to_lunar(solar).unwrap();
             if got != want {
                 wrong.push(format!("{solar}: reference {want}, computed {got}"));
             }
             if lunar::lunar_to_solar(want) != Ok(solar) {
-                wrong.push(format!("{want}: reference {solar}, computed {:?}", lunar::lunar_to_solar(want)));
+                wrong.push(format!(
+                    "{want}: reference {solar}, computed {:?}",
+                    lunar::lunar_to_solar(want)
+                ));
             }
         }
         if (lunar::MIN_DATE..=lunar::MAX_DATE).contains(&start) && (1900..=2199).contains(&year) {
@@ -116,14 +126,24 @@ fn every_lunar_month_and_day_matches_reference() {
             if lunar::month_length(year, month, leap) != Some(days) {
                 wrong.push(format!("{year}/{month} leap={leap}: reference {days} days"));
             }
-            let past_end = LunarDate { year, month, leap, day: days + 1 };
+            let past_end = LunarDate {
+                year,
+                month,
+                leap,
+                day: days + 1,
+            };
             if lunar::lunar_to_solar(past_end).is_ok() {
                 wrong.push(format!("{past_end} accepted"));
             }
         }
     }
     assert_eq!(months, 3695, "lunar months of 1900–2199 compared");
-    assert!(wrong.is_empty(), "{} mismatches: {:#?}", wrong.len(), &wrong);
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches: {:#?}",
+        wrong.len(),
+        &wrong
+    );
 }
 
 #[test]
@@ -134,7 +154,11 @@ fn leap_months_match_reference() {
             continue;
         }
         if row[3] == "1" {
-            assert_eq!(lunar::leap_month(year), Some(row[2].parse().unwrap()), "{year}");
+            assert_eq!(
+                lunar::leap_month(year),
+                Some(row[2].parse().unwrap()),
+                "{year}"
+            );
         }
     }
 }
@@ -145,7 +169,11 @@ fn known_series_differences_start_the_month_one_day_late() {
         let start = date(d);
         let computed = lunar::solar_to_lunar(start).unwrap();
         assert_eq!(computed.day, 30, "{start}");
-        assert_eq!(lunar::solar_to_lunar(start + Days::new(1)).unwrap().day, 1, "{start}");
+        assert_eq!(
+            lunar::solar_to_lunar(start + Days::new(1)).unwrap().day,
+            1,
+            "{start}"
+        );
     }
     // The two that move Tết, outside the 1900–2100 table.
     assert_eq!(lunar::tet(2175).unwrap(), date("2175-01-23"));

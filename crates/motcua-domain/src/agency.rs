@@ -153,12 +153,17 @@ impl Agency {
 }
 
 /// Input for creating or updating an agency, as it arrives from a form, the API or an import.
+/// Every field defaults to empty so that a missing field is reported by [`AgencyInput::validate`]
+/// by name, together with every other problem.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyInput {
+    #[serde(default)]
     pub code: String,
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub name_en: Option<String>,
+    #[serde(default)]
     pub kind: String,
     /// Code of the parent agency.
     #[serde(default)]

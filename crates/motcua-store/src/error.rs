@@ -17,9 +17,9 @@ pub enum StoreError {
     /// The database cannot be opened or used as configured.
     #[error("{0}")]
     Config(String),
-    #[error("database error: {0}")]
+    #[error("database error")]
     Database(#[from] sqlx::Error),
-    #[error("migration error: {0}")]
+    #[error("migration error")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 

@@ -41,6 +41,9 @@ pub trait Store: Send + Sync + 'static {
     /// Connection pool figures for `/metrics`.
     fn pool_stats(&self) -> Vec<PoolStats>;
 
+    /// Periodic upkeep: statistics for the planner, WAL checkpoints.
+    async fn maintain(&self) -> StoreResult<()>;
+
     /// Closes pools, waiting for connections in use; for a clean shutdown.
     async fn close(&self);
 
@@ -58,6 +61,7 @@ pub trait Store: Send + Sync + 'static {
     /// Creates or updates the agency with this code (for imports and demo data).
     async fn upsert_agency(&self, agency: &NewAgency) -> StoreResult<Agency>;
     async fn get_agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>>;
+    async fn get_agency_by_id(&self, id: i64) -> StoreResult<Option<Agency>>;
     async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>>;
     /// Every agency, for building the tree (hundreds, not millions).
     async fn all_agencies(&self) -> StoreResult<Vec<Agency>>;

@@ -19,6 +19,8 @@ pub(crate) const UPDATE_UNIT: &str = "UPDATE admin_units SET level = $2, parent_
 
 pub(crate) const SELECT_AGENCY_BY_CODE: &str = "SELECT id, code, name, name_en, kind, parent_id, unit_code, address, valid_from, valid_to FROM agencies WHERE code = $1";
 
+pub(crate) const SELECT_AGENCY_BY_ID: &str = "SELECT id, code, name, name_en, kind, parent_id, unit_code, address, valid_from, valid_to FROM agencies WHERE id = $1";
+
 pub(crate) const SELECT_ALL_AGENCIES: &str = "SELECT id, code, name, name_en, kind, parent_id, unit_code, address, valid_from, valid_to FROM agencies ORDER BY code";
 
 pub(crate) const AGENCY_ID_BY_CODE: &str = "SELECT id FROM agencies WHERE code = $1";

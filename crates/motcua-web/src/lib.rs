@@ -1,1 +1,101 @@
+//! The HTTP layer of motcua: the JSON API under `/api/v1`, server-rendered pages and the
+//! operations endpoints, as one axum router over an [`AppState`].
+//!
+//! Handlers are thin: they parse input, call the domain and the store, and render. The server
+//! is started on a listener the caller binds (port 0 in tests), so tests run the real thing.
 
+pub mod api;
+mod assets;
+pub mod error;
+pub mod i18n;
+mod ops;
+pub mod pages;
+mod telemetry;
+mod templates;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use motcua_store::Store;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use telemetry::metrics_handle;
+
+/// Settings of the web layer.
+#[derive(Clone, Default)]
+pub struct WebConfig {
+    /// A bootstrap token for administrative API calls until accounts exist; `None` disables
+    /// those calls entirely.
+    pub admin_token: Option<String>,
+}
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+    pub(crate) templates: Arc<minijinja::Environment<'static>>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
+        let catalogs = Arc::new(i18n::Catalogs::load());
+        let templates = Arc::new(templates::environment(catalogs));
+        Self {
+            store,
+            config: Arc::new(config),
+            templates,
+        }
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: routes and the layers every request goes through.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(ops::routes())
+        .merge(assets::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(i18n::middleware))
+        .layer(axum::middleware::from_fn(telemetry::record))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(telemetry::trace_layer())
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -144,7 +144,14 @@ def main():
     for year, want in known.items():
         if tet[year].isoformat() != want:
             sys.exit(f"known fact violated: Tet {year} is {want}, computed {tet[year]}")
-    print(f"wrote {len(rows)} lunar months and {2101 - 1900} Tet dates")
+    # The same rules at UTC+8 must give the Chinese dates, which differ in these years.
+    global TZ_HOURS
+    TZ_HOURS = 8
+    china = {y: s for s, y, m, leap, _ in lunar_months(1985, 1985) + lunar_months(2007, 2007)
+             if m == 1 and not leap}
+    if (china[1985].isoformat(), china[2007].isoformat()) != ("1985-02-20", "2007-02-18"):
+        sys.exit(f"UTC+8 self-check failed: {china}")
+    print(f"wrote {len(rows)} lunar months and {2101 - 1900} Tet dates; UTC+8 self-check ok")
 
 
 if __name__ == "__main__":

@@ -145,6 +145,11 @@ impl Store for PgStore {
         }]
     }
 
+    async fn maintain(&self) -> StoreResult<()> {
+        // Autovacuum keeps statistics current; nothing to do beyond checking the connection.
+        self.ping().await
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }
@@ -283,6 +288,14 @@ impl Store for PgStore {
         Ok(row.map(TryInto::try_into).transpose()?)
     }
 
+    async fn get_agency_by_id(&self, id: i64) -> StoreResult<Option<Agency>> {
+        let row: Option<AgencyRow> = sqlx::query_as(SELECT_AGENCY_BY_ID)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(TryInto::try_into).transpose()?)
+    }
+
     async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>> {
         let total: i64 = agencies_query::<Postgres>(filter, true).build_query_scalar().fetch_one(&self.pool).await?;
         let rows: Vec<AgencyRow> = agencies_query::<Postgres>(filter, false).build_query_as().fetch_all(&self.pool).await?;
@@ -321,6 +334,12 @@ impl Store for PgStore {
 
     async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint> {
         let agency_id = self.agency_id(&point.agency_code, "agency_code").await?;
+        if let Some(unit) = &point.unit_code {
+            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS).bind(unit).fetch_optional(&self.pool).await?;
+            if found.is_none() {
+                return Err(StoreError::unknown("unit_code", "đơn vị hành chính", "administrative unit"));
+            }
+        }
         let mut tx = self.write().await?;
         sqlx::query(UPSERT_POINT)
             .bind(agency_id)

@@ -192,6 +192,13 @@ impl Store for SqliteStore {
         ]
     }
 
+    async fn maintain(&self) -> StoreResult<()> {
+        let mut conn = self.writer.acquire().await?;
+        sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut *conn).await?;
+        Ok(())
+    }
+
     async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
@@ -331,6 +338,14 @@ impl Store for SqliteStore {
         Ok(row.map(TryInto::try_into).transpose()?)
     }
 
+    async fn get_agency_by_id(&self, id: i64) -> StoreResult<Option<Agency>> {
+        let row: Option<AgencyRow> = sqlx::query_as(SELECT_AGENCY_BY_ID)
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.map(TryInto::try_into).transpose()?)
+    }
+
     async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>> {
         let total: i64 = agencies_query::<Sqlite>(filter, true).build_query_scalar().fetch_one(&self.reader).await?;
         let rows: Vec<AgencyRow> = agencies_query::<Sqlite>(filter, false).build_query_as().fetch_all(&self.reader).await?;
@@ -369,6 +384,12 @@ impl Store for SqliteStore {
 
     async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint> {
         let agency_id = self.agency_id(&point.agency_code, "agency_code").await?;
+        if let Some(unit) = &point.unit_code {
+            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS).bind(unit).fetch_optional(&self.reader).await?;
+            if found.is_none() {
+                return Err(StoreError::unknown("unit_code", "đơn vị hành chính", "administrative unit"));
+            }
+        }
         let mut tx = self.write().await?;
         sqlx::query(UPSERT_POINT)
             .bind(agency_id)

@@ -144,3 +144,19 @@ async fn two_processes_sharing_one_database_both_write() {
     }
     assert_eq!(t.store.all_agencies().await.unwrap().len(), 100);
 }
+
+#[tokio::test]
+async fn receiving_point_with_unknown_unit_is_named() {
+    let t = fresh_store().await;
+    let a = t.store.create_agency(&agency("000.00.00.H29", "Trung tâm", None)).await.unwrap();
+    let point = NewReceivingPoint {
+        agency_code: a.code.clone(),
+        code: "Q1".into(),
+        name: "Chi nhánh 1".into(),
+        address: None,
+        unit_code: Some("99999".into()),
+    };
+    let StoreError::Invalid(v) = t.store.upsert_receiving_point(&point).await.unwrap_err() else { panic!() };
+    assert_eq!(v.0[0].field, "unit_code");
+    assert!(t.store.receiving_points(&a.code).await.unwrap().is_empty());
+}

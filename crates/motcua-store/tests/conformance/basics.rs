@@ -9,6 +9,7 @@ async fn migrated_store_is_ready() {
     assert_eq!(t.store.migrate().await.unwrap(), 0, "migrating twice applies nothing");
     assert_eq!(t.store.backend(), backend());
     assert!(t.store.pool_stats().iter().all(|p| p.max >= 1));
+    t.store.maintain().await.unwrap();
 }
 
 #[tokio::test]

@@ -1,0 +1,42 @@
+//! The JSON API under `/api/v1`: aggregate reads (`?expand=`) rather than chains of small
+//! requests, RFC 9457 problem details for every error.
+
+pub mod agencies;
+mod extract;
+mod units;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+pub use extract::{AdminToken, ApiJson, ApiQuery};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/agencies", get(agencies::list).post(agencies::create))
+        .route("/agencies/tree", get(agencies::tree))
+        .route("/agencies/{code}", get(agencies::show))
+        .route("/units", get(units::list))
+        .route("/units/{code}", get(units::show))
+        .fallback(|| async { crate::error::ApiError::NotFound })
+}
+
+/// Parses `expand=a,b` against the names an endpoint knows; unknown names are refused.
+pub(crate) fn parse_expand<'a>(raw: Option<&'a str>, known: &[&'static str]) -> Result<Vec<&'static str>, crate::error::ApiError> {
+    let mut out = Vec::new();
+    for name in raw.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match known.iter().find(|k| **k == name) {
+            Some(k) => out.push(*k),
+            None => {
+                return Err(motcua_domain::FieldError::new(
+                    "expand",
+                    "one_of",
+                    format!("Không thể mở rộng '{name}'; chọn trong: {}.", known.join(", ")),
+                    format!("Cannot expand '{name}'; choose from: {}.", known.join(", ")),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,24 @@
+//! Our own static assets, embedded in the binary: no CDN, nothing fetched at run time.
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::AppState;
+
+const CSS: &str = include_str!("../static/app.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/static/app.css", get(css))
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+}

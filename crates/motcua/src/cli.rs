@@ -1,0 +1,147 @@
+//! The command line: `motcua serve | migrate | demo | import … | config print`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, LogOverrides, Overrides};
+
+#[derive(Parser)]
+#[command(name = "motcua", version, about = "Cổng dịch vụ công và một cửa điện tử — public-service portal and electronic one-stop shop")]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// Configuration file (TOML); default: ./motcua.toml when present.
+    #[arg(long, global = true, env = "MOTCUA_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory for the embedded SQLite database (default ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); overrides DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Log format: human or json.
+    #[arg(long, global = true)]
+    log_format: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (pages and API).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Create the demo province (idempotent) before serving.
+        #[arg(long)]
+        demo: bool,
+        /// Apply pending PostgreSQL migrations before serving (SQLite always migrates).
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create (idempotently) the demo province: Ho Chi Minh City, its communes and agencies.
+    Demo,
+    /// Import reference data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Administrative units from a vn-admin-units.json file (idempotent; re-import updates).
+    Units {
+        file: PathBuf,
+        /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the effective configuration, secrets redacted.
+    Print,
+}
+
+/// Parses arguments, runs the command, and turns any error into one line and exit code 1.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        data_dir: cli.global.data_dir,
+        database_url: cli.global.database_url,
+        listen,
+        log: cli.global.log_format.map(|format| LogOverrides { format: Some(format) }),
+    };
+    let config = Config::load(cli.global.config.as_deref(), &overrides)?;
+    if let Command::Config(ConfigCommand::Print) = cli.command {
+        print!("{}", config.redacted_toml());
+        return Ok(());
+    }
+    crate::logging::init(&config.log);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve { demo, migrate, .. } => crate::startup::serve(&config, demo, migrate).await,
+            Command::Migrate => {
+                let store = crate::startup::open_store(&config).await?;
+                let applied = store.migrate().await?;
+                println!("{applied} migration(s) applied to {}", config.database_label());
+                store.close().await;
+                Ok(())
+            }
+            Command::Demo => {
+                let store = crate::startup::open_ready_store(&config, false).await?;
+                let report = crate::demo::create(store.as_ref()).await?;
+                println!("{report}");
+                store.close().await;
+                Ok(())
+            }
+            Command::Import(ImportCommand::Units { file, json }) => {
+                let store = crate::startup::open_ready_store(&config, false).await?;
+                let counts = crate::import::units_file(store.as_ref(), &file).await?;
+                if json {
+                    println!("{}", serde_json::to_string(&counts)?);
+                } else {
+                    println!(
+                        "administrative units from {}: {} inserted, {} updated, {} unchanged",
+                        file.display(),
+                        counts.inserted,
+                        counts.updated,
+                        counts.unchanged
+                    );
+                }
+                store.close().await;
+                Ok(())
+            }
+            Command::Config(_) => unreachable!("handled before start-up"),
+        }
+    })
+}

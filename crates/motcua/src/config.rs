@@ -1,0 +1,229 @@
+//! Layered configuration: defaults < file < environment (`MOTCUA_*`, and `DATABASE_URL`)
+//! < command-line flags. Secrets are wrapped so that `Debug` and `config print` never show them.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A value that must not appear in logs or printed configuration.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("***")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the embedded database and files live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; unset for SQLite in `data_dir`. May hold a password.
+    pub database_url: Option<Secret>,
+    /// Address the HTTP server listens on.
+    pub listen: String,
+    pub log: LogConfig,
+    pub database: DatabaseConfig,
+    /// Bootstrap token for administrative API calls until accounts exist.
+    pub admin_token: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// `human` or `json`.
+    pub format: String,
+    /// A tracing filter, e.g. `info` or `motcua=debug,info`.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub max_connections: u32,
+    /// Seconds a request waits for a connection or a lock before failing.
+    pub busy_timeout_secs: u64,
+    /// SQLite `synchronous`: `full` (default, survives power loss) or `normal`.
+    pub sqlite_synchronous: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            listen: "127.0.0.1:8080".into(),
+            log: LogConfig {
+                format: "human".into(),
+                level: "info".into(),
+            },
+            database: DatabaseConfig {
+                max_connections: 8,
+                busy_timeout_secs: 30,
+                sqlite_synchronous: "full".into(),
+            },
+            admin_token: None,
+        }
+    }
+}
+
+/// Values given on the command line; only those present override the other layers.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogOverrides>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct LogOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+impl Config {
+    /// Loads the layers. `file` is `--config`; without it `motcua.toml` is read when present.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(path.is_file(), "configuration file {} not found", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("motcua.toml")),
+        }
+        figment = figment
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(Env::prefixed("MOTCUA_").split("__").ignore(&["CONFIG"]))
+            .merge(Serialized::defaults(overrides));
+        let config: Config = figment
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            matches!(self.log.format.as_str(), "human" | "json"),
+            "invalid configuration: log.format must be human or json, not {:?}",
+            self.log.format
+        );
+        self.listen_addr()?;
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.listen
+            .parse()
+            .map_err(|e| anyhow::anyhow!("invalid listen address {:?}: {e} (expected e.g. 127.0.0.1:8080)", self.listen))
+    }
+
+    pub fn store_options(&self) -> motcua_store::OpenOptions {
+        motcua_store::OpenOptions {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.as_ref().map(|s| s.expose().to_owned()),
+            sqlite_synchronous: self.database.sqlite_synchronous.clone(),
+            max_connections: self.database.max_connections,
+            busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
+            pg_schema: None,
+        }
+    }
+
+    /// The configuration as TOML with secrets replaced by `***`.
+    pub fn redacted_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print configuration: {e}\n"))
+    }
+
+    /// A description of the database for humans, without credentials.
+    pub fn database_label(&self) -> String {
+        match &self.database_url {
+            Some(url) => format!("PostgreSQL {}", motcua_store::redact_url(url.expose())),
+            None => format!("SQLite {}", self.data_dir.join("motcua.db").display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let config = Config {
+            database_url: Some(Secret("postgres://u:pw@h/db".into())),
+            admin_token: Some(Secret("tok".into())),
+            ..Config::default()
+        };
+        let printed = config.redacted_toml();
+        assert!(!printed.contains("pw@") && !printed.contains("tok\""), "{printed}");
+        assert!(!format!("{config:?}").contains("pw@"));
+    }
+
+    #[test]
+    fn flags_beat_environment_beat_file_beat_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("motcua.toml", "listen = \"127.0.0.1:1\"\ndata_dir = \"from-file\"\n[log]\nformat = \"json\"\n")?;
+            jail.set_env("MOTCUA_LISTEN", "127.0.0.1:2");
+            jail.set_env("MOTCUA_DATABASE__MAX_CONNECTIONS", "3");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.listen, "127.0.0.1:2");
+            assert_eq!(c.data_dir, PathBuf::from("from-file"));
+            assert_eq!(c.log.format, "json");
+            assert_eq!(c.database.max_connections, 3);
+            assert_eq!(c.database.busy_timeout_secs, 30, "default kept");
+            let flags = Overrides { listen: Some("127.0.0.1:3".into()), ..Default::default() };
+            assert_eq!(Config::load(None, &flags).unwrap().listen, "127.0.0.1:3");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn database_url_comes_from_the_usual_variable() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://x@h/db");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.database_url.unwrap().expose(), "postgres://x@h/db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MOTCUA_LISTEN", "nowhere");
+            let err = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            assert!(err.contains("listen address"), "{err}");
+            jail.set_env("MOTCUA_LISTEN", "127.0.0.1:1");
+            jail.set_env("MOTCUA_LOG__FORMAT", "xml");
+            let err = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            assert!(err.contains("log.format"), "{err}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,9 @@
+//! The `motcua` program: command-line interface, configuration, start-up and the commands
+//! that load data (imports, demo). `main.rs` only calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod import;
+mod logging;
+pub mod startup;
