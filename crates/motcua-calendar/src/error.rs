@@ -1,74 +1,10 @@
-//! Errors: validation problems that name the field and speak both languages, and the
-//! calendar's own failures.
-//!
-//! The shape of [`FieldError`] and [`Validation`] deliberately mirrors `motcua-domain`'s, so
-//! the web layer renders them the same way; this crate keeps its own copy to stay free of
-//! dependencies on the rest of the workspace.
+//! Errors: the calendar's own failures. Validation problems use the domain's
+//! [`FieldError`] and [`Validation`], which name the field and speak both languages.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::lunar::LunarError;
-
-/// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// Path of the field, e.g. `year` or `days_off[2].date`.
-    pub field: String,
-    /// Stable machine-readable reason, e.g. `required`, `not_weekend`, `duplicate`.
-    pub code: &'static str,
-    pub message_vi: String,
-    pub message_en: String,
-}
-
-impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: &'static str,
-        message_vi: impl Into<String>,
-        message_en: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            message_vi: message_vi.into(),
-            message_en: message_en.into(),
-        }
-    }
-}
-
-/// The collected problems of one input; empty means valid.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{}", .0.iter().map(|e| format!("{}: {} / {}", e.field, e.message_vi, e.message_en)).collect::<Vec<_>>().join("; "))]
-pub struct Validation(pub Vec<FieldError>);
-
-impl Validation {
-    pub fn push(&mut self, error: FieldError) {
-        self.0.push(error);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// `Ok(())` when nothing was pushed, so validators can end with `v.finish()`.
-    pub fn finish(self) -> Result<(), Validation> {
-        if self.0.is_empty() { Ok(()) } else { Err(self) }
-    }
-
-    /// Prefixes every field path, e.g. to report `notices[3].days_off[0].date`.
-    pub fn prefixed(self, prefix: &str) -> Self {
-        Self(
-            self.0
-                .into_iter()
-                .map(|mut e| {
-                    e.field = format!("{prefix}.{}", e.field);
-                    e
-                })
-                .collect(),
-        )
-    }
-}
+pub use motcua_domain::{FieldError, Validation};
 
 /// Why the calendar could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -52,7 +52,7 @@ impl FieldError {
 
 /// The collected problems of one input; empty means valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("invalid input: {}", .0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", "))]
+#[error("{}", .0.iter().map(|e| format!("{}: {} / {}", e.field, e.message_vi, e.message_en)).collect::<Vec<_>>().join("; "))]
 pub struct Validation(pub Vec<FieldError>);
 
 impl Validation {
@@ -67,6 +67,19 @@ impl Validation {
     /// `Ok(())` when nothing was pushed, so validators can end with `v.finish()`.
     pub fn finish(self) -> Result<(), Validation> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// Prefixes every field path, e.g. to report `notices[3].days_off[0].date`.
+    pub fn prefixed(self, prefix: &str) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|mut e| {
+                    e.field = format!("{prefix}.{}", e.field);
+                    e
+                })
+                .collect(),
+        )
     }
 
     /// Checks a required, length-limited text field; returns the trimmed value.

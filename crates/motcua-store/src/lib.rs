@@ -74,6 +74,15 @@ pub trait Store: Send + Sync + 'static {
 
     async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint>;
     async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>>;
+
+    // ---- working calendar ----
+
+    /// Administrator-entered yearly notices as `(year, JSON document)`, by year.
+    async fn calendar_notices(&self) -> StoreResult<Vec<(i32, String)>>;
+    /// Stores (replacing) the notice of a year; the caller has validated it.
+    async fn put_calendar_notice(&self, year: i32, notice_json: &str) -> StoreResult<()>;
+    /// Removes the stored notice of a year; `false` when there was none.
+    async fn delete_calendar_notice(&self, year: i32) -> StoreResult<bool>;
 }
 
 /// Opens the store the configuration names: PostgreSQL for a `postgres://` URL, otherwise

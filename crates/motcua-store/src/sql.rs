@@ -119,3 +119,9 @@ where
     }
     qb
 }
+
+pub(crate) const SELECT_NOTICES: &str = "SELECT year, notice FROM calendar_notices ORDER BY year";
+
+pub(crate) const UPSERT_NOTICE: &str = "INSERT INTO calendar_notices (year, notice, updated_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO UPDATE SET notice = excluded.notice, updated_at = excluded.updated_at";
+
+pub(crate) const DELETE_NOTICE: &str = "DELETE FROM calendar_notices WHERE year = $1";

@@ -12,6 +12,7 @@ mod ops;
 pub mod pages;
 mod telemetry;
 mod templates;
+pub mod workcal;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,18 +39,22 @@ pub struct WebConfig {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
+    pub calendar: Arc<workcal::CalendarService>,
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
+    /// Builds the state; loads the working calendar from the store.
+    pub async fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, workcal::CalendarServiceError> {
         let catalogs = Arc::new(i18n::Catalogs::load());
         let templates = Arc::new(templates::environment(catalogs));
-        Self {
+        let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);
+        Ok(Self {
             store,
             config: Arc::new(config),
+            calendar,
             templates,
-        }
+        })
     }
 }
 

@@ -16,7 +16,7 @@ macro_rules! embed {
 
 pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
     let mut env = Environment::new();
-    embed!(env, "base.html", "home.html", "agencies.html", "agency.html", "units.html", "unit.html", "error.html");
+    embed!(env, "base.html", "home.html", "agencies.html", "agency.html", "units.html", "unit.html", "calendar.html", "error.html");
     env.add_function("t", move |state: &State, key: &str| -> String {
         let lang = state
             .lookup("lang")

@@ -53,6 +53,8 @@ enum Command {
     /// Import reference data.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The working calendar: days off, Tết, due dates, yearly notices.
+    Calendar(crate::calendar_cli::CalendarArgs),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -141,6 +143,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 store.close().await;
                 Ok(())
             }
+            Command::Calendar(args) => crate::calendar_cli::run(&config, args).await,
             Command::Config(_) => unreachable!("handled before start-up"),
         }
     })

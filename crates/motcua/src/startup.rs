@@ -48,7 +48,8 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
         WebConfig {
             admin_token: config.admin_token.as_ref().map(|s| s.expose().to_owned()),
         },
-    );
+    )
+    .await?;
     let worker = motcua_worker::spawn(store.clone());
     let host = if local.ip().is_unspecified() { "127.0.0.1".to_owned() } else { local.ip().to_string() };
     let host = if local.is_ipv6() && !local.ip().is_unspecified() { format!("[{host}]") } else { host };

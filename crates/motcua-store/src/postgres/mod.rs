@@ -362,4 +362,22 @@ impl Store for PgStore {
         let rows: Vec<PointRow> = sqlx::query_as(SELECT_POINTS).bind(agency.as_str()).fetch_all(&self.pool).await?;
         Ok(convert_all(rows)?)
     }
+
+    async fn calendar_notices(&self) -> StoreResult<Vec<(i32, String)>> {
+        Ok(sqlx::query_as(SELECT_NOTICES).fetch_all(&self.pool).await?)
+    }
+
+    async fn put_calendar_notice(&self, year: i32, notice_json: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(UPSERT_NOTICE).bind(year).bind(notice_json).bind(Utc::now()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_calendar_notice(&self, year: i32) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(DELETE_NOTICE).bind(year).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
 }

@@ -3,6 +3,7 @@
 
 mod agencies;
 mod basics;
+mod calendar;
 mod units;
 
 use motcua_domain::agency::{AgencyInput, NewAgency};

@@ -2,6 +2,7 @@
 //! requests, RFC 9457 problem details for every error.
 
 pub mod agencies;
+pub mod calendar;
 mod extract;
 mod units;
 
@@ -18,6 +19,10 @@ pub fn routes() -> Router<AppState> {
         .route("/agencies/{code}", get(agencies::show))
         .route("/units", get(units::list))
         .route("/units/{code}", get(units::show))
+        .route("/calendar/due", get(calendar::due))
+        .route("/calendar/tet", get(calendar::tet))
+        .route("/calendar/notices/{year}", get(calendar::notice).put(calendar::put_notice).delete(calendar::delete_notice))
+        .route("/calendar/{year}", get(calendar::year))
         .fallback(|| async { crate::error::ApiError::NotFound })
 }
 

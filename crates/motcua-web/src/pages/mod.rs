@@ -1,6 +1,7 @@
 //! Server-rendered pages. They work without JavaScript and read the same store as the API.
 
 mod agencies;
+mod calendar;
 mod home;
 mod units;
 
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agencies/{code}", get(agencies::show))
         .route("/units", get(units::index))
         .route("/units/{code}", get(units::show))
+        .route("/calendar", get(calendar::index))
 }
 
 /// Renders a page or, when rendering itself fails, a plain error.
