@@ -44,8 +44,7 @@ impl FromStr for AgencyCode {
         let parts: Vec<&str> = s.split('.').collect();
         let alnum = |p: &str, n: usize| {
             p.len() == n
-                && p
-                    .bytes()
+                && p.bytes()
                     .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
         };
         let ok = parts.len() == 4
@@ -355,7 +354,10 @@ pub fn build_tree(agencies: Vec<Agency>) -> Vec<AgencyNode> {
         let parent = agency.parent_id.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(agency);
     }
-    fn attach(parent: Option<i64>, children: &mut BTreeMap<Option<i64>, Vec<Agency>>) -> Vec<AgencyNode> {
+    fn attach(
+        parent: Option<i64>,
+        children: &mut BTreeMap<Option<i64>, Vec<Agency>>,
+    ) -> Vec<AgencyNode> {
         let mut level = children.remove(&parent).unwrap_or_default();
         level.sort_by(|a, b| a.code.cmp(&b.code));
         level
@@ -379,7 +381,12 @@ mod tests {
 
     #[test]
     fn accepts_qcvn_codes() {
-        for code in ["000.00.00.H29", "000.00.12.H29", "000.00.00.G01", "A12.B3.00.H79"] {
+        for code in [
+            "000.00.00.H29",
+            "000.00.12.H29",
+            "000.00.00.G01",
+            "A12.B3.00.H79",
+        ] {
             assert!(code.parse::<AgencyCode>().is_ok(), "{code}");
         }
         assert_eq!("000.00.12.H29".parse::<AgencyCode>().unwrap().root(), "H29");
@@ -387,7 +394,16 @@ mod tests {
 
     #[test]
     fn refuses_malformed_codes() {
-        for code in ["", "000.00.00", "000.00.00.29", "00.00.00.H29", "000.00.00.h29", "000.00.00.H2X", "000-00-00-H29", "000.00.00.H290"] {
+        for code in [
+            "",
+            "000.00.00",
+            "000.00.00.29",
+            "00.00.00.H29",
+            "000.00.00.h29",
+            "000.00.00.H2X",
+            "000-00-00-H29",
+            "000.00.00.H290",
+        ] {
             assert!(code.parse::<AgencyCode>().is_err(), "{code}");
         }
     }
@@ -417,8 +433,22 @@ mod tests {
         };
         let err = bad.validate().unwrap_err();
         let fields: Vec<&str> = err.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["code", "name", "kind", "parent_code", "unit_code", "valid_to"]);
-        assert!(err.0.iter().all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty()));
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "name",
+                "kind",
+                "parent_code",
+                "unit_code",
+                "valid_to"
+            ]
+        );
+        assert!(
+            err.0
+                .iter()
+                .all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty())
+        );
         assert!(input().validate().is_ok());
     }
 

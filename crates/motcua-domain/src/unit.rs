@@ -86,7 +86,11 @@ pub fn parse_units_file(json: &str) -> Result<Vec<AdminUnit>, UnitFileError> {
         check_code(&province.code, 2)?;
         for ward in std::mem::take(&mut province.wards) {
             check_code(&ward.code, 5)?;
-            communes.push(convert(ward, UnitLevel::Commune, Some(province.code.clone())));
+            communes.push(convert(
+                ward,
+                UnitLevel::Commune,
+                Some(province.code.clone()),
+            ));
         }
         out.push(convert(province, UnitLevel::Province, None));
     }
@@ -138,21 +142,33 @@ mod tests {
     #[test]
     fn rejects_bad_codes_and_garbage() {
         let bad = SAMPLE.replace("\"26734\"", "\"2673\"");
-        assert!(matches!(parse_units_file(&bad), Err(UnitFileError::BadCode { .. })));
+        assert!(matches!(
+            parse_units_file(&bad),
+            Err(UnitFileError::BadCode { .. })
+        ));
         assert!(matches!(parse_units_file("{"), Err(UnitFileError::Json(_))));
     }
 
     #[test]
     fn reads_the_shared_national_list() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/vn-admin-units.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/vn-admin-units.json"
+        );
         let Ok(json) = std::fs::read_to_string(path) else {
             panic!("shared data missing at {path}: the repository expects ../shared beside it");
         };
         let units = parse_units_file(&json).unwrap();
-        let provinces = units.iter().filter(|u| u.level == UnitLevel::Province).count();
+        let provinces = units
+            .iter()
+            .filter(|u| u.level == UnitLevel::Province)
+            .count();
         assert_eq!(provinces, 34);
         assert_eq!(units.len() - provinces, 3321);
-        let hcmc = units.iter().filter(|u| u.parent_code.as_deref() == Some("79")).count();
+        let hcmc = units
+            .iter()
+            .filter(|u| u.parent_code.as_deref() == Some("79"))
+            .count();
         assert_eq!(hcmc, 168);
     }
 }

@@ -72,7 +72,10 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- receiving points ----
 
-    async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint>;
+    async fn upsert_receiving_point(
+        &self,
+        point: &NewReceivingPoint,
+    ) -> StoreResult<ReceivingPoint>;
     async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>>;
 
     // ---- working calendar ----
@@ -118,7 +121,10 @@ pub fn redact_url(url: &str) -> String {
 mod tests {
     #[test]
     fn redacts_passwords_only() {
-        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact_url("postgres://h/db"), "postgres://h/db");
     }

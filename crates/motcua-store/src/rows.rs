@@ -64,8 +64,14 @@ impl TryFrom<AgencyRow> for Agency {
     fn try_from(r: AgencyRow) -> Result<Self, sqlx::Error> {
         Ok(Agency {
             id: r.id,
-            code: r.code.parse().map_err(|_| decode_err("agency code", &r.code))?,
-            kind: r.kind.parse().map_err(|()| decode_err("agency kind", &r.kind))?,
+            code: r
+                .code
+                .parse()
+                .map_err(|_| decode_err("agency code", &r.code))?,
+            kind: r
+                .kind
+                .parse()
+                .map_err(|()| decode_err("agency kind", &r.kind))?,
             name: r.name,
             name_en: r.name_en,
             parent_id: r.parent_id,
@@ -89,9 +95,18 @@ impl TryFrom<LinkRow> for AgencyLink {
     type Error = sqlx::Error;
     fn try_from(r: LinkRow) -> Result<Self, sqlx::Error> {
         Ok(AgencyLink {
-            predecessor: r.predecessor.parse().map_err(|_| decode_err("agency code", &r.predecessor))?,
-            successor: r.successor.parse().map_err(|_| decode_err("agency code", &r.successor))?,
-            kind: r.kind.parse().map_err(|()| decode_err("link kind", &r.kind))?,
+            predecessor: r
+                .predecessor
+                .parse()
+                .map_err(|_| decode_err("agency code", &r.predecessor))?,
+            successor: r
+                .successor
+                .parse()
+                .map_err(|_| decode_err("agency code", &r.successor))?,
+            kind: r
+                .kind
+                .parse()
+                .map_err(|()| decode_err("link kind", &r.kind))?,
             effective: r.effective,
         })
     }
@@ -112,7 +127,10 @@ impl TryFrom<PointRow> for ReceivingPoint {
     fn try_from(r: PointRow) -> Result<Self, sqlx::Error> {
         Ok(ReceivingPoint {
             id: r.id,
-            agency_code: r.agency_code.parse().map_err(|_| decode_err("agency code", &r.agency_code))?,
+            agency_code: r
+                .agency_code
+                .parse()
+                .map_err(|_| decode_err("agency code", &r.agency_code))?,
             code: r.code,
             name: r.name,
             address: r.address,

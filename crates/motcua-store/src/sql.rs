@@ -43,7 +43,13 @@ pub(crate) const SELECT_POINT: &str = "SELECT r.id, a.code AS agency_code, r.cod
 
 /// What makes a unit findable by a folded substring search.
 pub(crate) fn unit_search_text(u: &AdminUnit) -> String {
-    fold(&format!("{} {} {} {}", u.full_name, u.name_en, u.code_name.replace('_', " "), u.code))
+    fold(&format!(
+        "{} {} {} {}",
+        u.full_name,
+        u.name_en,
+        u.code_name.replace('_', " "),
+        u.code
+    ))
 }
 
 pub(crate) fn agency_search_text(code: &str, name: &str, name_en: Option<&str>) -> String {
@@ -68,7 +74,8 @@ where
         format!("SELECT {UNIT_COLUMNS} FROM admin_units WHERE 1 = 1")
     });
     if let Some(level) = f.level {
-        qb.push(" AND level = ").push_bind(level.as_str().to_owned());
+        qb.push(" AND level = ")
+            .push_bind(level.as_str().to_owned());
     }
     if let Some(parent) = &f.parent_code {
         qb.push(" AND parent_code = ").push_bind(parent.clone());
@@ -95,7 +102,10 @@ where
     let mut qb = QueryBuilder::new(if count {
         "SELECT COUNT(*) FROM agencies WHERE 1 = 1".to_owned()
     } else {
-        format!("SELECT {} FROM agencies WHERE 1 = 1", crate::rows::AGENCY_COLUMNS)
+        format!(
+            "SELECT {} FROM agencies WHERE 1 = 1",
+            crate::rows::AGENCY_COLUMNS
+        )
     });
     if let Some(parent) = &f.parent {
         qb.push(" AND parent_id = (SELECT id FROM agencies WHERE code = ")

@@ -38,7 +38,9 @@ pub async fn fresh_options() -> (OpenOptions, tempfile::TempDir) {
             "MOTCUA_TEST_BACKEND=postgres needs MOTCUA_TEST_DATABASE_URL (scripts/test does this)",
         );
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = sqlx::PgPool::connect(&url).await.expect("connect to test PostgreSQL");
+        let admin = sqlx::PgPool::connect(&url)
+            .await
+            .expect("connect to test PostgreSQL");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
             .execute(&admin)
             .await

@@ -137,7 +137,14 @@ impl ApiError {
                 vec![],
             ),
         };
-        Problem { kind, title, status, detail, detail_vi, errors }
+        Problem {
+            kind,
+            title,
+            status,
+            detail,
+            detail_vi,
+            errors,
+        }
     }
 
     /// Logs what the client must not see.

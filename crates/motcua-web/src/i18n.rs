@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Request};
+use axum::http::HeaderValue;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
@@ -101,7 +101,11 @@ impl Catalogs {
 fn flatten(source: &str) -> HashMap<String, String> {
     fn walk(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
         for (key, value) in table {
-            let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
             match value {
                 toml::Value::Table(t) => walk(&path, t, out),
                 toml::Value::String(s) => {
@@ -139,7 +143,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Lang>().copied().unwrap_or_else(|| resolve(parts)))
+        Ok(parts
+            .extensions
+            .get::<Lang>()
+            .copied()
+            .unwrap_or_else(|| resolve(parts)))
     }
 }
 
@@ -164,7 +172,10 @@ pub async fn middleware(request: Request, next: Next) -> Response {
     parts.extensions.insert(lang);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(lang) = chosen {
-        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            lang.code()
+        );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, value);
         }
@@ -179,14 +190,21 @@ mod tests {
     #[test]
     fn catalogs_have_the_same_keys() {
         let c = Catalogs::load();
-        assert_eq!(c.keys(Lang::Vi), c.keys(Lang::En), "vi.toml and en.toml must list the same keys");
+        assert_eq!(
+            c.keys(Lang::Vi),
+            c.keys(Lang::En),
+            "vi.toml and en.toml must list the same keys"
+        );
         assert!(c.keys(Lang::Vi).len() > 20);
     }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr, en;q=0.5, vi;q=0.8"), Some(Lang::Vi));
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, vi;q=0.8"),
+            Some(Lang::Vi)
+        );
         assert_eq!(Lang::from_accept_language("vi-VN"), Some(Lang::Vi));
         assert_eq!(Lang::from_accept_language("fr, de"), None);
         assert_eq!(Lang::from_accept_language("en;q=0"), None);

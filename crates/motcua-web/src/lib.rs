@@ -45,7 +45,10 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state; loads the working calendar from the store.
-    pub async fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, workcal::CalendarServiceError> {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        config: WebConfig,
+    ) -> Result<Self, workcal::CalendarServiceError> {
         let catalogs = Arc::new(i18n::Catalogs::load());
         let templates = Arc::new(templates::environment(catalogs));
         let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);

@@ -28,7 +28,9 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         tracing::warn!(error = %err, "readiness: database unreachable");
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({ "status": "unavailable", "database": backend, "reason": "database unreachable" })),
+            axum::Json(
+                json!({ "status": "unavailable", "database": backend, "reason": "database unreachable" }),
+            ),
         );
     }
     match state.store.pending_migrations().await {
@@ -49,7 +51,9 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             tracing::warn!(error = %err, "readiness: migration check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(json!({ "status": "unavailable", "database": backend, "reason": "migration check failed" })),
+                axum::Json(
+                    json!({ "status": "unavailable", "database": backend, "reason": "migration check failed" }),
+                ),
             )
         }
     }
@@ -65,7 +69,10 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     }
     handle.run_upkeep();
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         handle.render(),
     )
 }

@@ -92,7 +92,15 @@ impl<B> OnResponse<B> for Finished {
     }
 }
 
-pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, Spans, (), Finished, tower_http::trace::DefaultOnBodyChunk, tower_http::trace::DefaultOnEos, ()> {
+pub fn trace_layer() -> TraceLayer<
+    SharedClassifier<ServerErrorsAsFailures>,
+    Spans,
+    (),
+    Finished,
+    tower_http::trace::DefaultOnBodyChunk,
+    tower_http::trace::DefaultOnEos,
+    (),
+> {
     TraceLayer::new_for_http()
         .make_span_with(Spans)
         .on_request(())

@@ -16,7 +16,17 @@ macro_rules! embed {
 
 pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
     let mut env = Environment::new();
-    embed!(env, "base.html", "home.html", "agencies.html", "agency.html", "units.html", "unit.html", "calendar.html", "error.html");
+    embed!(
+        env,
+        "base.html",
+        "home.html",
+        "agencies.html",
+        "agency.html",
+        "units.html",
+        "unit.html",
+        "calendar.html",
+        "error.html"
+    );
     env.add_function("t", move |state: &State, key: &str| -> String {
         let lang = state
             .lookup("lang")
@@ -40,6 +50,8 @@ pub fn render(
         Lang::Vi => Lang::En,
         Lang::En => Lang::Vi,
     };
-    let base = minijinja::context! { lang => lang.code(), other_lang => other.code(), path => path };
-    env.get_template(name)?.render(minijinja::context! { ..base, ..ctx })
+    let base =
+        minijinja::context! { lang => lang.code(), other_lang => other.code(), path => path };
+    env.get_template(name)?
+        .render(minijinja::context! { ..base, ..ctx })
 }

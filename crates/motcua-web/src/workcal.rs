@@ -31,13 +31,19 @@ pub async fn stored_notices(store: &dyn Store) -> Result<Vec<YearNotice>, Calend
         .await?
         .into_iter()
         .map(|(year, json)| {
-            serde_json::from_str(&json).map_err(|e| CalendarServiceError::Corrupt { year, reason: e.to_string() })
+            serde_json::from_str(&json).map_err(|e| CalendarServiceError::Corrupt {
+                year,
+                reason: e.to_string(),
+            })
         })
         .collect()
 }
 
 fn build(notices: NoticeSet) -> Result<WorkCalendar, CalendarServiceError> {
-    Ok(WorkCalendar::new(CalendarConfig { notices, ..CalendarConfig::default() })?)
+    Ok(WorkCalendar::new(CalendarConfig {
+        notices,
+        ..CalendarConfig::default()
+    })?)
 }
 
 /// The calendar from the bundled notices plus `stored` ones (a stored year replaces the
@@ -55,7 +61,9 @@ pub async fn load(store: &dyn Store) -> Result<WorkCalendar, CalendarServiceErro
 
 impl CalendarService {
     pub async fn load(store: &dyn Store) -> Result<Self, CalendarServiceError> {
-        Ok(Self { current: RwLock::new(Arc::new(load(store).await?)) })
+        Ok(Self {
+            current: RwLock::new(Arc::new(load(store).await?)),
+        })
     }
 
     pub fn get(&self) -> Arc<WorkCalendar> {
@@ -64,13 +72,20 @@ impl CalendarService {
 
     /// Validates and stores a notice, then swaps in the rebuilt calendar. An invalid notice,
     /// or one the calendar cannot be built with, changes nothing.
-    pub async fn put_notice(&self, store: &dyn Store, notice: YearNotice) -> Result<(), CalendarServiceError> {
+    pub async fn put_notice(
+        &self,
+        store: &dyn Store,
+        notice: YearNotice,
+    ) -> Result<(), CalendarServiceError> {
         notice.validate()?;
         let mut stored = stored_notices(store).await?;
         stored.retain(|n| n.year != notice.year);
         stored.push(notice.clone());
         let calendar = calendar_with(stored)?;
-        let json = serde_json::to_string(&notice).map_err(|e| CalendarServiceError::Corrupt { year: notice.year, reason: e.to_string() })?;
+        let json = serde_json::to_string(&notice).map_err(|e| CalendarServiceError::Corrupt {
+            year: notice.year,
+            reason: e.to_string(),
+        })?;
         store.put_calendar_notice(notice.year, &json).await?;
         *self.current.write().expect("calendar lock") = Arc::new(calendar);
         Ok(())
@@ -78,7 +93,11 @@ impl CalendarService {
 
     /// Removes an administrator's notice: the year falls back to the bundled notice or the
     /// statutory defaults.
-    pub async fn remove_notice(&self, store: &dyn Store, year: i32) -> Result<bool, CalendarServiceError> {
+    pub async fn remove_notice(
+        &self,
+        store: &dyn Store,
+        year: i32,
+    ) -> Result<bool, CalendarServiceError> {
         let removed = store.delete_calendar_notice(year).await?;
         let calendar = load(store).await?;
         *self.current.write().expect("calendar lock") = Arc::new(calendar);

@@ -78,11 +78,26 @@ pub async fn run(config: &Config, args: CalendarArgs) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some(CalendarCommand::Due { from, working_days, days, working_hours, months, json }) => {
-            let received = parse_moment("from", Some(&from)).map_err(|e| anyhow::anyhow!("--from: {} / {}", e.message_vi, e.message_en))?;
-            let duration = one_duration(working_days, days, working_hours, months)
-                .map_err(|_| anyhow::anyhow!("give exactly one of --working-days, --days, --working-hours, --months"))?;
-            let calendar = with_store(config, |store| async move { Ok(workcal::load(store.as_ref()).await?) }).await?;
+        Some(CalendarCommand::Due {
+            from,
+            working_days,
+            days,
+            working_hours,
+            months,
+            json,
+        }) => {
+            let received = parse_moment("from", Some(&from))
+                .map_err(|e| anyhow::anyhow!("--from: {} / {}", e.message_vi, e.message_en))?;
+            let duration =
+                one_duration(working_days, days, working_hours, months).map_err(|_| {
+                    anyhow::anyhow!(
+                        "give exactly one of --working-days, --days, --working-hours, --months"
+                    )
+                })?;
+            let calendar = with_store(config, |store| async move {
+                Ok(workcal::load(store.as_ref()).await?)
+            })
+            .await?;
             let due = calendar.due(received, duration)?;
             if json {
                 println!("{}", serde_json::json!({ "due": due.to_rfc3339() }));
@@ -92,7 +107,10 @@ pub async fn run(config: &Config, args: CalendarArgs) -> anyhow::Result<()> {
             Ok(())
         }
         Some(CalendarCommand::Notice(NoticeCommand::Show { year })) => {
-            let stored = with_store(config, |store| async move { Ok(workcal::stored_notices(store.as_ref()).await?) }).await?;
+            let stored = with_store(config, |store| async move {
+                Ok(workcal::stored_notices(store.as_ref()).await?)
+            })
+            .await?;
             let notice = stored
                 .into_iter()
                 .find(|n| n.year == year)
@@ -102,8 +120,10 @@ pub async fn run(config: &Config, args: CalendarArgs) -> anyhow::Result<()> {
             Ok(())
         }
         Some(CalendarCommand::Notice(NoticeCommand::Set { file })) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let notice: YearNotice = serde_json::from_str(&text).with_context(|| format!("{} is not a calendar notice", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let notice: YearNotice = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a calendar notice", file.display()))?;
             let year = notice.year;
             with_store(config, |store| async move {
                 let service = CalendarService::load(store.as_ref()).await?;
@@ -125,19 +145,35 @@ pub async fn run(config: &Config, args: CalendarArgs) -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            let year = args.year.context("give a YEAR, or one of: tet, due, notice (see --help)")?;
-            let calendar = with_store(config, |store| async move { Ok(workcal::load(store.as_ref()).await?) }).await?;
-            anyhow::ensure!(calendar.years().contains(&year), "the calendar covers {}–{}", calendar.years().start(), calendar.years().end());
+            let year = args
+                .year
+                .context("give a YEAR, or one of: tet, due, notice (see --help)")?;
+            let calendar = with_store(config, |store| async move {
+                Ok(workcal::load(store.as_ref()).await?)
+            })
+            .await?;
+            anyhow::ensure!(
+                calendar.years().contains(&year),
+                "the calendar covers {}–{}",
+                calendar.years().start(),
+                calendar.years().end()
+            );
             let summary = year_summary(&calendar, year)?;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
             } else {
                 println!("Lịch làm việc {year} / Working calendar {year}");
-                println!("\nNgày nghỉ (thứ Hai–thứ Sáu) / Days off (Monday–Friday): {}", summary.days_off.len());
+                println!(
+                    "\nNgày nghỉ (thứ Hai–thứ Sáu) / Days off (Monday–Friday): {}",
+                    summary.days_off.len()
+                );
                 for day in &summary.days_off {
                     println!("  {}  {:<3}  {}", day.date, day.date.format("%a"), day.name);
                 }
-                println!("\nNgày làm bù (thứ Bảy, Chủ nhật) / Working weekend days: {}", summary.workdays_on_weekend.len());
+                println!(
+                    "\nNgày làm bù (thứ Bảy, Chủ nhật) / Working weekend days: {}",
+                    summary.workdays_on_weekend.len()
+                );
                 for day in &summary.workdays_on_weekend {
                     println!("  {}  {:<3}  {}", day.date, day.date.format("%a"), day.name);
                 }

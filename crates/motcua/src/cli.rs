@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{Config, LogOverrides, Overrides};
 
 #[derive(Parser)]
-#[command(name = "motcua", version, about = "Cổng dịch vụ công và một cửa điện tử — public-service portal and electronic one-stop shop")]
+#[command(
+    name = "motcua",
+    version,
+    about = "Cổng dịch vụ công và một cửa điện tử — public-service portal and electronic one-stop shop"
+)]
 pub struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -98,7 +102,9 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         data_dir: cli.global.data_dir,
         database_url: cli.global.database_url,
         listen,
-        log: cli.global.log_format.map(|format| LogOverrides { format: Some(format) }),
+        log: cli.global.log_format.map(|format| LogOverrides {
+            format: Some(format),
+        }),
     };
     let config = Config::load(cli.global.config.as_deref(), &overrides)?;
     if let Command::Config(ConfigCommand::Print) = cli.command {
@@ -111,11 +117,16 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve { demo, migrate, .. } => crate::startup::serve(&config, demo, migrate).await,
+            Command::Serve { demo, migrate, .. } => {
+                crate::startup::serve(&config, demo, migrate).await
+            }
             Command::Migrate => {
                 let store = crate::startup::open_store(&config).await?;
                 let applied = store.migrate().await?;
-                println!("{applied} migration(s) applied to {}", config.database_label());
+                println!(
+                    "{applied} migration(s) applied to {}",
+                    config.database_label()
+                );
                 store.close().await;
                 Ok(())
             }

@@ -112,13 +112,21 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
-                anyhow::ensure!(path.is_file(), "configuration file {} not found", path.display());
+                anyhow::ensure!(
+                    path.is_file(),
+                    "configuration file {} not found",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file(path));
             }
             None => figment = figment.merge(Toml::file("motcua.toml")),
         }
         figment = figment
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
             .merge(Env::prefixed("MOTCUA_").split("__").ignore(&["CONFIG"]))
             .merge(Serialized::defaults(overrides));
         let config: Config = figment
@@ -139,9 +147,12 @@ impl Config {
     }
 
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
-        self.listen
-            .parse()
-            .map_err(|e| anyhow::anyhow!("invalid listen address {:?}: {e} (expected e.g. 127.0.0.1:8080)", self.listen))
+        self.listen.parse().map_err(|e| {
+            anyhow::anyhow!(
+                "invalid listen address {:?}: {e} (expected e.g. 127.0.0.1:8080)",
+                self.listen
+            )
+        })
     }
 
     pub fn store_options(&self) -> motcua_store::OpenOptions {
@@ -157,7 +168,8 @@ impl Config {
 
     /// The configuration as TOML with secrets replaced by `***`.
     pub fn redacted_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print configuration: {e}\n"))
+        toml::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("# cannot print configuration: {e}\n"))
     }
 
     /// A description of the database for humans, without credentials.
@@ -181,14 +193,20 @@ mod tests {
             ..Config::default()
         };
         let printed = config.redacted_toml();
-        assert!(!printed.contains("pw@") && !printed.contains("tok\""), "{printed}");
+        assert!(
+            !printed.contains("pw@") && !printed.contains("tok\""),
+            "{printed}"
+        );
         assert!(!format!("{config:?}").contains("pw@"));
     }
 
     #[test]
     fn flags_beat_environment_beat_file_beat_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("motcua.toml", "listen = \"127.0.0.1:1\"\ndata_dir = \"from-file\"\n[log]\nformat = \"json\"\n")?;
+            jail.create_file(
+                "motcua.toml",
+                "listen = \"127.0.0.1:1\"\ndata_dir = \"from-file\"\n[log]\nformat = \"json\"\n",
+            )?;
             jail.set_env("MOTCUA_LISTEN", "127.0.0.1:2");
             jail.set_env("MOTCUA_DATABASE__MAX_CONNECTIONS", "3");
             let c = Config::load(None, &Overrides::default()).unwrap();
@@ -197,7 +215,10 @@ mod tests {
             assert_eq!(c.log.format, "json");
             assert_eq!(c.database.max_connections, 3);
             assert_eq!(c.database.busy_timeout_secs, 30, "default kept");
-            let flags = Overrides { listen: Some("127.0.0.1:3".into()), ..Default::default() };
+            let flags = Overrides {
+                listen: Some("127.0.0.1:3".into()),
+                ..Default::default()
+            };
             assert_eq!(Config::load(None, &flags).unwrap().listen, "127.0.0.1:3");
             Ok(())
         });
@@ -217,11 +238,15 @@ mod tests {
     fn bad_values_are_named() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("MOTCUA_LISTEN", "nowhere");
-            let err = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            let err = Config::load(None, &Overrides::default())
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("listen address"), "{err}");
             jail.set_env("MOTCUA_LISTEN", "127.0.0.1:1");
             jail.set_env("MOTCUA_LOG__FORMAT", "xml");
-            let err = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            let err = Config::load(None, &Overrides::default())
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("log.format"), "{err}");
             Ok(())
         });

@@ -22,35 +22,79 @@ pub const SERVICE_CENTER: &str = "000.00.30.H29";
 
 /// (LV2 code, Vietnamese name, English name)
 const DEPARTMENTS: &[(&str, &str, &str)] = &[
-    ("01", "Văn phòng Ủy ban nhân dân Thành phố", "Office of the City People's Committee"),
+    (
+        "01",
+        "Văn phòng Ủy ban nhân dân Thành phố",
+        "Office of the City People's Committee",
+    ),
     ("02", "Sở Tài chính", "Department of Finance"),
-    ("03", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment"),
+    (
+        "03",
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+    ),
     ("04", "Sở Xây dựng", "Department of Construction"),
     ("05", "Sở Công Thương", "Department of Industry and Trade"),
-    ("06", "Sở Khoa học và Công nghệ", "Department of Science and Technology"),
-    ("07", "Sở Giáo dục và Đào tạo", "Department of Education and Training"),
+    (
+        "06",
+        "Sở Khoa học và Công nghệ",
+        "Department of Science and Technology",
+    ),
+    (
+        "07",
+        "Sở Giáo dục và Đào tạo",
+        "Department of Education and Training",
+    ),
     ("08", "Sở Y tế", "Department of Health"),
-    ("09", "Sở Văn hóa và Thể thao", "Department of Culture and Sports"),
+    (
+        "09",
+        "Sở Văn hóa và Thể thao",
+        "Department of Culture and Sports",
+    ),
     ("10", "Sở Du lịch", "Department of Tourism"),
     ("11", "Sở Nội vụ", "Department of Home Affairs"),
     ("12", "Sở Tư pháp", "Department of Justice"),
-    ("13", "Sở Dân tộc và Tôn giáo", "Department of Ethnic and Religious Affairs"),
-    ("14", "Sở Quy hoạch - Kiến trúc", "Department of Planning and Architecture"),
+    (
+        "13",
+        "Sở Dân tộc và Tôn giáo",
+        "Department of Ethnic and Religious Affairs",
+    ),
+    (
+        "14",
+        "Sở Quy hoạch - Kiến trúc",
+        "Department of Planning and Architecture",
+    ),
     ("15", "Sở An toàn thực phẩm", "Department of Food Safety"),
     ("16", "Thanh tra Thành phố", "City Inspectorate"),
 ];
 
 /// Divisions of the Department of Justice: (LV3 code, Vietnamese, English).
 const JUSTICE_DIVISIONS: &[(&str, &str, &str)] = &[
-    ("01", "Phòng Hành chính tư pháp", "Judicial Administration Division"),
+    (
+        "01",
+        "Phòng Hành chính tư pháp",
+        "Judicial Administration Division",
+    ),
     ("02", "Phòng Bổ trợ tư pháp", "Judicial Support Division"),
-    ("03", "Phòng Xây dựng và kiểm tra văn bản", "Legislation Division"),
+    (
+        "03",
+        "Phòng Xây dựng và kiểm tra văn bản",
+        "Legislation Division",
+    ),
 ];
 
 /// Departments merged on 1 March 2025 into the Department of Agriculture and Environment.
 const MERGED: &[(&str, &str, &str)] = &[
-    ("21", "Sở Tài nguyên và Môi trường", "Department of Natural Resources and Environment"),
-    ("22", "Sở Nông nghiệp và Phát triển nông thôn", "Department of Agriculture and Rural Development"),
+    (
+        "21",
+        "Sở Tài nguyên và Môi trường",
+        "Department of Natural Resources and Environment",
+    ),
+    (
+        "22",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Department of Agriculture and Rural Development",
+    ),
 ];
 
 const BRANCHES: u32 = 22;
@@ -80,7 +124,14 @@ impl fmt::Display for DemoReport {
     }
 }
 
-fn input(code: &str, name: &str, name_en: &str, kind: &str, parent: Option<&str>, unit: Option<&str>) -> AgencyInput {
+fn input(
+    code: &str,
+    name: &str,
+    name_en: &str,
+    kind: &str,
+    parent: Option<&str>,
+    unit: Option<&str>,
+) -> AgencyInput {
     AgencyInput {
         code: code.into(),
         name: name.into(),
@@ -114,13 +165,34 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<DemoReport> {
     city.address = Some("86 Lê Thánh Tôn, Phường Sài Gòn, Thành phố Hồ Chí Minh".into());
     agencies.push(city);
     for (lv2, name, name_en) in DEPARTMENTS {
-        agencies.push(input(&format!("000.00.{lv2}.H29"), name, name_en, "department", Some(CITY_COMMITTEE), Some(PROVINCE)));
+        agencies.push(input(
+            &format!("000.00.{lv2}.H29"),
+            name,
+            name_en,
+            "department",
+            Some(CITY_COMMITTEE),
+            Some(PROVINCE),
+        ));
     }
     for (lv3, name, name_en) in JUSTICE_DIVISIONS {
-        agencies.push(input(&format!("000.{lv3}.12.H29"), name, name_en, "division", Some("000.00.12.H29"), Some(PROVINCE)));
+        agencies.push(input(
+            &format!("000.{lv3}.12.H29"),
+            name,
+            name_en,
+            "division",
+            Some("000.00.12.H29"),
+            Some(PROVINCE),
+        ));
     }
     for (lv2, name, name_en) in MERGED {
-        let mut old = input(&format!("000.00.{lv2}.H29"), name, name_en, "department", Some(CITY_COMMITTEE), Some(PROVINCE));
+        let mut old = input(
+            &format!("000.00.{lv2}.H29"),
+            name,
+            name_en,
+            "department",
+            Some(CITY_COMMITTEE),
+            Some(PROVINCE),
+        );
         old.valid_to = day(2025, 2, 28);
         agencies.push(old);
     }
@@ -150,7 +222,10 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<DemoReport> {
             ..Default::default()
         })
         .await?;
-    anyhow::ensure!(communes.total <= i64::from(PageRequest::MAX_PER_PAGE), "more communes than one page holds");
+    anyhow::ensure!(
+        communes.total <= i64::from(PageRequest::MAX_PER_PAGE),
+        "more communes than one page holds"
+    );
     report.communes = communes.items.len();
     for (i, unit) in communes.items.iter().enumerate() {
         let mut committee = input(
@@ -166,7 +241,9 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<DemoReport> {
     }
 
     for agency in &agencies {
-        let new = agency.validate().map_err(|v| anyhow::anyhow!("demo agency {}: {v}", agency.code))?;
+        let new = agency
+            .validate()
+            .map_err(|v| anyhow::anyhow!("demo agency {}: {v}", agency.code))?;
         store.upsert_agency(&new).await?;
     }
     report.agencies = agencies.len();

@@ -17,7 +17,11 @@ pub fn init(config: &LogConfig) {
         .with_ansi(std::io::stderr().is_terminal());
     // A second initialisation (tests) keeps the first subscriber.
     let _ = if config.format == "json" {
-        builder.json().flatten_event(true).with_current_span(true).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init()
     } else {
         builder.compact().try_init()
     };

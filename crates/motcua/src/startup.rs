@@ -51,9 +51,22 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
     )
     .await?;
     let worker = motcua_worker::spawn(store.clone());
-    let host = if local.ip().is_unspecified() { "127.0.0.1".to_owned() } else { local.ip().to_string() };
-    let host = if local.is_ipv6() && !local.ip().is_unspecified() { format!("[{host}]") } else { host };
-    println!("motcua {} on {} — open http://{host}:{}/", env!("CARGO_PKG_VERSION"), config.database_label(), local.port());
+    let host = if local.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        local.ip().to_string()
+    };
+    let host = if local.is_ipv6() && !local.ip().is_unspecified() {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    println!(
+        "motcua {} on {} — open http://{host}:{}/",
+        env!("CARGO_PKG_VERSION"),
+        config.database_label(),
+        local.port()
+    );
     tracing::info!(listen = %local, database = %config.database_label(), "serving");
     motcua_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("shutting down");

@@ -26,7 +26,10 @@ pub struct PgStore {
 impl PgStore {
     pub async fn connect(url: &str, options: &OpenOptions) -> StoreResult<Self> {
         let mut connect: PgConnectOptions = url.parse().map_err(|e| {
-            StoreError::Config(format!("invalid database URL {}: {e}", crate::redact_url(url)))
+            StoreError::Config(format!(
+                "invalid database URL {}: {e}",
+                crate::redact_url(url)
+            ))
         })?;
         connect = connect.application_name("motcua");
         if let Some(schema) = &options.pg_schema {
@@ -56,10 +59,7 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
-    async fn agency_in(
-        tx: &mut Transaction<'static, Postgres>,
-        code: &str,
-    ) -> StoreResult<Agency> {
+    async fn agency_in(tx: &mut Transaction<'static, Postgres>, code: &str) -> StoreResult<Agency> {
         let row: AgencyRow = sqlx::query_as(SELECT_AGENCY_BY_CODE)
             .bind(code)
             .fetch_one(&mut **tx)
@@ -73,9 +73,16 @@ impl PgStore {
         agency: &NewAgency,
     ) -> StoreResult<Option<i64>> {
         if let Some(unit) = &agency.unit_code {
-            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS).bind(unit).fetch_optional(&mut **tx).await?;
+            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS)
+                .bind(unit)
+                .fetch_optional(&mut **tx)
+                .await?;
             if found.is_none() {
-                return Err(StoreError::unknown("unit_code", "đơn vị hành chính", "administrative unit"));
+                return Err(StoreError::unknown(
+                    "unit_code",
+                    "đơn vị hành chính",
+                    "administrative unit",
+                ));
             }
         }
         match &agency.parent_code {
@@ -85,7 +92,9 @@ impl PgStore {
                     .bind(parent.as_str())
                     .fetch_optional(&mut **tx)
                     .await?;
-                id.map(Some).ok_or_else(|| StoreError::unknown("parent_code", "cơ quan cấp trên", "parent agency"))
+                id.map(Some).ok_or_else(|| {
+                    StoreError::unknown("parent_code", "cơ quan cấp trên", "parent agency")
+                })
             }
         }
     }
@@ -156,13 +165,12 @@ impl Store for PgStore {
 
     async fn upsert_units(&self, units: &[AdminUnit]) -> StoreResult<UpsertCounts> {
         let mut tx = self.write().await?;
-        let existing: Vec<UnitRow> = sqlx::query_as(SELECT_ALL_UNITS)
-            .fetch_all(&mut *tx)
-            .await?;
-        let existing: std::collections::HashMap<String, AdminUnit> = convert_all::<_, AdminUnit>(existing)?
-            .into_iter()
-            .map(|u| (u.code.clone(), u))
-            .collect();
+        let existing: Vec<UnitRow> = sqlx::query_as(SELECT_ALL_UNITS).fetch_all(&mut *tx).await?;
+        let existing: std::collections::HashMap<String, AdminUnit> =
+            convert_all::<_, AdminUnit>(existing)?
+                .into_iter()
+                .map(|u| (u.code.clone(), u))
+                .collect();
         let mut counts = UpsertCounts::default();
         let now = Utc::now();
         for unit in units {
@@ -201,13 +209,22 @@ impl Store for PgStore {
     }
 
     async fn get_unit(&self, code: &str) -> StoreResult<Option<AdminUnit>> {
-        let row: Option<UnitRow> = sqlx::query_as(SELECT_UNIT).bind(code).fetch_optional(&self.pool).await?;
+        let row: Option<UnitRow> = sqlx::query_as(SELECT_UNIT)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(TryInto::try_into).transpose()?)
     }
 
     async fn list_units(&self, filter: &UnitFilter) -> StoreResult<Page<AdminUnit>> {
-        let total: i64 = units_query::<Postgres>(filter, true).build_query_scalar().fetch_one(&self.pool).await?;
-        let rows: Vec<UnitRow> = units_query::<Postgres>(filter, false).build_query_as().fetch_all(&self.pool).await?;
+        let total: i64 = units_query::<Postgres>(filter, true)
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<UnitRow> = units_query::<Postgres>(filter, false)
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await?;
         Ok(Page {
             items: convert_all(rows)?,
             total,
@@ -230,7 +247,11 @@ impl Store for PgStore {
             .bind(&agency.address)
             .bind(agency.valid_from)
             .bind(agency.valid_to)
-            .bind(agency_search_text(agency.code.as_str(), &agency.name, name_en))
+            .bind(agency_search_text(
+                agency.code.as_str(),
+                &agency.name,
+                name_en,
+            ))
             .bind(Utc::now())
             .execute(&mut *tx)
             .await
@@ -297,8 +318,14 @@ impl Store for PgStore {
     }
 
     async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>> {
-        let total: i64 = agencies_query::<Postgres>(filter, true).build_query_scalar().fetch_one(&self.pool).await?;
-        let rows: Vec<AgencyRow> = agencies_query::<Postgres>(filter, false).build_query_as().fetch_all(&self.pool).await?;
+        let total: i64 = agencies_query::<Postgres>(filter, true)
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<AgencyRow> = agencies_query::<Postgres>(filter, false)
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await?;
         Ok(Page {
             items: convert_all(rows)?,
             total,
@@ -308,7 +335,9 @@ impl Store for PgStore {
     }
 
     async fn all_agencies(&self) -> StoreResult<Vec<Agency>> {
-        let rows: Vec<AgencyRow> = sqlx::query_as(SELECT_ALL_AGENCIES).fetch_all(&self.pool).await?;
+        let rows: Vec<AgencyRow> = sqlx::query_as(SELECT_ALL_AGENCIES)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(convert_all(rows)?)
     }
 
@@ -328,16 +357,29 @@ impl Store for PgStore {
     }
 
     async fn agency_links(&self, code: &AgencyCode) -> StoreResult<Vec<AgencyLink>> {
-        let rows: Vec<LinkRow> = sqlx::query_as(SELECT_LINKS).bind(code.as_str()).fetch_all(&self.pool).await?;
+        let rows: Vec<LinkRow> = sqlx::query_as(SELECT_LINKS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         Ok(convert_all(rows)?)
     }
 
-    async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint> {
+    async fn upsert_receiving_point(
+        &self,
+        point: &NewReceivingPoint,
+    ) -> StoreResult<ReceivingPoint> {
         let agency_id = self.agency_id(&point.agency_code, "agency_code").await?;
         if let Some(unit) = &point.unit_code {
-            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS).bind(unit).fetch_optional(&self.pool).await?;
+            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS)
+                .bind(unit)
+                .fetch_optional(&self.pool)
+                .await?;
             if found.is_none() {
-                return Err(StoreError::unknown("unit_code", "đơn vị hành chính", "administrative unit"));
+                return Err(StoreError::unknown(
+                    "unit_code",
+                    "đơn vị hành chính",
+                    "administrative unit",
+                ));
             }
         }
         let mut tx = self.write().await?;
@@ -359,7 +401,10 @@ impl Store for PgStore {
     }
 
     async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>> {
-        let rows: Vec<PointRow> = sqlx::query_as(SELECT_POINTS).bind(agency.as_str()).fetch_all(&self.pool).await?;
+        let rows: Vec<PointRow> = sqlx::query_as(SELECT_POINTS)
+            .bind(agency.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         Ok(convert_all(rows)?)
     }
 
@@ -369,14 +414,22 @@ impl Store for PgStore {
 
     async fn put_calendar_notice(&self, year: i32, notice_json: &str) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query(UPSERT_NOTICE).bind(year).bind(notice_json).bind(Utc::now()).execute(&mut *tx).await?;
+        sqlx::query(UPSERT_NOTICE)
+            .bind(year)
+            .bind(notice_json)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete_calendar_notice(&self, year: i32) -> StoreResult<bool> {
         let mut tx = self.write().await?;
-        let done = sqlx::query(DELETE_NOTICE).bind(year).execute(&mut *tx).await?;
+        let done = sqlx::query(DELETE_NOTICE)
+            .bind(year)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }

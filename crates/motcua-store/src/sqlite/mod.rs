@@ -38,17 +38,28 @@ impl SqliteStore {
     pub async fn open(options: &OpenOptions) -> StoreResult<Self> {
         let dir = &options.data_dir;
         std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Config(format!("cannot create data directory {}: {e}", dir.display()))
+            StoreError::Config(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
         })?;
         let probe = dir.join(".motcua-write-test");
         std::fs::write(&probe, b"ok")
             .and_then(|()| std::fs::remove_file(&probe))
             .map_err(|e| {
-                StoreError::Config(format!("data directory {} is not writable: {e}", dir.display()))
+                StoreError::Config(format!(
+                    "data directory {} is not writable: {e}",
+                    dir.display()
+                ))
             })?;
         let synchronous = SqliteSynchronous::from_str(&options.sqlite_synchronous)
             .ok()
-            .filter(|_| matches!(options.sqlite_synchronous.as_str(), "full" | "normal" | "extra"))
+            .filter(|_| {
+                matches!(
+                    options.sqlite_synchronous.as_str(),
+                    "full" | "normal" | "extra"
+                )
+            })
             .ok_or_else(|| {
                 StoreError::Config(format!(
                     "sqlite synchronous must be full, extra or normal, not {:?}",
@@ -70,14 +81,23 @@ impl SqliteStore {
             .acquire_timeout(options.busy_timeout)
             .connect_with(connect.clone())
             .await
-            .map_err(|e| StoreError::Config(format!("cannot open SQLite database in {}: {e}", dir.display())))?;
+            .map_err(|e| {
+                StoreError::Config(format!(
+                    "cannot open SQLite database in {}: {e}",
+                    dir.display()
+                ))
+            })?;
         let max_readers = options.max_connections.max(1);
         let reader = SqlitePoolOptions::new()
             .max_connections(max_readers)
             .acquire_timeout(options.busy_timeout)
             .connect_with(connect.read_only(true))
             .await?;
-        let store = Self { writer, reader, max_readers };
+        let store = Self {
+            writer,
+            reader,
+            max_readers,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -89,16 +109,19 @@ impl SqliteStore {
     /// The path of `PRAGMA` checks used by tests: `(journal_mode, synchronous, foreign_keys)`.
     pub async fn pragmas(&self) -> StoreResult<(String, i64, i64)> {
         let mut conn = self.writer.acquire().await?;
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await?;
-        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await?;
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await?;
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await?;
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await?;
         Ok((journal, sync, fk))
     }
 
-    async fn agency_in(
-        tx: &mut Transaction<'static, Sqlite>,
-        code: &str,
-    ) -> StoreResult<Agency> {
+    async fn agency_in(tx: &mut Transaction<'static, Sqlite>, code: &str) -> StoreResult<Agency> {
         let row: AgencyRow = sqlx::query_as(SELECT_AGENCY_BY_CODE)
             .bind(code)
             .fetch_one(&mut **tx)
@@ -112,9 +135,16 @@ impl SqliteStore {
         agency: &NewAgency,
     ) -> StoreResult<Option<i64>> {
         if let Some(unit) = &agency.unit_code {
-            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS).bind(unit).fetch_optional(&mut **tx).await?;
+            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS)
+                .bind(unit)
+                .fetch_optional(&mut **tx)
+                .await?;
             if found.is_none() {
-                return Err(StoreError::unknown("unit_code", "đơn vị hành chính", "administrative unit"));
+                return Err(StoreError::unknown(
+                    "unit_code",
+                    "đơn vị hành chính",
+                    "administrative unit",
+                ));
             }
         }
         match &agency.parent_code {
@@ -124,7 +154,9 @@ impl SqliteStore {
                     .bind(parent.as_str())
                     .fetch_optional(&mut **tx)
                     .await?;
-                id.map(Some).ok_or_else(|| StoreError::unknown("parent_code", "cơ quan cấp trên", "parent agency"))
+                id.map(Some).ok_or_else(|| {
+                    StoreError::unknown("parent_code", "cơ quan cấp trên", "parent agency")
+                })
             }
         }
     }
@@ -195,7 +227,9 @@ impl Store for SqliteStore {
     async fn maintain(&self) -> StoreResult<()> {
         let mut conn = self.writer.acquire().await?;
         sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut *conn)
+            .await?;
         Ok(())
     }
 
@@ -206,13 +240,12 @@ impl Store for SqliteStore {
 
     async fn upsert_units(&self, units: &[AdminUnit]) -> StoreResult<UpsertCounts> {
         let mut tx = self.write().await?;
-        let existing: Vec<UnitRow> = sqlx::query_as(SELECT_ALL_UNITS)
-            .fetch_all(&mut *tx)
-            .await?;
-        let existing: std::collections::HashMap<String, AdminUnit> = convert_all::<_, AdminUnit>(existing)?
-            .into_iter()
-            .map(|u| (u.code.clone(), u))
-            .collect();
+        let existing: Vec<UnitRow> = sqlx::query_as(SELECT_ALL_UNITS).fetch_all(&mut *tx).await?;
+        let existing: std::collections::HashMap<String, AdminUnit> =
+            convert_all::<_, AdminUnit>(existing)?
+                .into_iter()
+                .map(|u| (u.code.clone(), u))
+                .collect();
         let mut counts = UpsertCounts::default();
         let now = Utc::now();
         for unit in units {
@@ -251,13 +284,22 @@ impl Store for SqliteStore {
     }
 
     async fn get_unit(&self, code: &str) -> StoreResult<Option<AdminUnit>> {
-        let row: Option<UnitRow> = sqlx::query_as(SELECT_UNIT).bind(code).fetch_optional(&self.reader).await?;
+        let row: Option<UnitRow> = sqlx::query_as(SELECT_UNIT)
+            .bind(code)
+            .fetch_optional(&self.reader)
+            .await?;
         Ok(row.map(TryInto::try_into).transpose()?)
     }
 
     async fn list_units(&self, filter: &UnitFilter) -> StoreResult<Page<AdminUnit>> {
-        let total: i64 = units_query::<Sqlite>(filter, true).build_query_scalar().fetch_one(&self.reader).await?;
-        let rows: Vec<UnitRow> = units_query::<Sqlite>(filter, false).build_query_as().fetch_all(&self.reader).await?;
+        let total: i64 = units_query::<Sqlite>(filter, true)
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await?;
+        let rows: Vec<UnitRow> = units_query::<Sqlite>(filter, false)
+            .build_query_as()
+            .fetch_all(&self.reader)
+            .await?;
         Ok(Page {
             items: convert_all(rows)?,
             total,
@@ -280,7 +322,11 @@ impl Store for SqliteStore {
             .bind(&agency.address)
             .bind(agency.valid_from)
             .bind(agency.valid_to)
-            .bind(agency_search_text(agency.code.as_str(), &agency.name, name_en))
+            .bind(agency_search_text(
+                agency.code.as_str(),
+                &agency.name,
+                name_en,
+            ))
             .bind(Utc::now())
             .execute(&mut *tx)
             .await
@@ -347,8 +393,14 @@ impl Store for SqliteStore {
     }
 
     async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>> {
-        let total: i64 = agencies_query::<Sqlite>(filter, true).build_query_scalar().fetch_one(&self.reader).await?;
-        let rows: Vec<AgencyRow> = agencies_query::<Sqlite>(filter, false).build_query_as().fetch_all(&self.reader).await?;
+        let total: i64 = agencies_query::<Sqlite>(filter, true)
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await?;
+        let rows: Vec<AgencyRow> = agencies_query::<Sqlite>(filter, false)
+            .build_query_as()
+            .fetch_all(&self.reader)
+            .await?;
         Ok(Page {
             items: convert_all(rows)?,
             total,
@@ -358,7 +410,9 @@ impl Store for SqliteStore {
     }
 
     async fn all_agencies(&self) -> StoreResult<Vec<Agency>> {
-        let rows: Vec<AgencyRow> = sqlx::query_as(SELECT_ALL_AGENCIES).fetch_all(&self.reader).await?;
+        let rows: Vec<AgencyRow> = sqlx::query_as(SELECT_ALL_AGENCIES)
+            .fetch_all(&self.reader)
+            .await?;
         Ok(convert_all(rows)?)
     }
 
@@ -378,16 +432,29 @@ impl Store for SqliteStore {
     }
 
     async fn agency_links(&self, code: &AgencyCode) -> StoreResult<Vec<AgencyLink>> {
-        let rows: Vec<LinkRow> = sqlx::query_as(SELECT_LINKS).bind(code.as_str()).fetch_all(&self.reader).await?;
+        let rows: Vec<LinkRow> = sqlx::query_as(SELECT_LINKS)
+            .bind(code.as_str())
+            .fetch_all(&self.reader)
+            .await?;
         Ok(convert_all(rows)?)
     }
 
-    async fn upsert_receiving_point(&self, point: &NewReceivingPoint) -> StoreResult<ReceivingPoint> {
+    async fn upsert_receiving_point(
+        &self,
+        point: &NewReceivingPoint,
+    ) -> StoreResult<ReceivingPoint> {
         let agency_id = self.agency_id(&point.agency_code, "agency_code").await?;
         if let Some(unit) = &point.unit_code {
-            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS).bind(unit).fetch_optional(&self.reader).await?;
+            let found: Option<i64> = sqlx::query_scalar(UNIT_EXISTS)
+                .bind(unit)
+                .fetch_optional(&self.reader)
+                .await?;
             if found.is_none() {
-                return Err(StoreError::unknown("unit_code", "đơn vị hành chính", "administrative unit"));
+                return Err(StoreError::unknown(
+                    "unit_code",
+                    "đơn vị hành chính",
+                    "administrative unit",
+                ));
             }
         }
         let mut tx = self.write().await?;
@@ -409,24 +476,37 @@ impl Store for SqliteStore {
     }
 
     async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>> {
-        let rows: Vec<PointRow> = sqlx::query_as(SELECT_POINTS).bind(agency.as_str()).fetch_all(&self.reader).await?;
+        let rows: Vec<PointRow> = sqlx::query_as(SELECT_POINTS)
+            .bind(agency.as_str())
+            .fetch_all(&self.reader)
+            .await?;
         Ok(convert_all(rows)?)
     }
 
     async fn calendar_notices(&self) -> StoreResult<Vec<(i32, String)>> {
-        Ok(sqlx::query_as(SELECT_NOTICES).fetch_all(&self.reader).await?)
+        Ok(sqlx::query_as(SELECT_NOTICES)
+            .fetch_all(&self.reader)
+            .await?)
     }
 
     async fn put_calendar_notice(&self, year: i32, notice_json: &str) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query(UPSERT_NOTICE).bind(year).bind(notice_json).bind(Utc::now()).execute(&mut *tx).await?;
+        sqlx::query(UPSERT_NOTICE)
+            .bind(year)
+            .bind(notice_json)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn delete_calendar_notice(&self, year: i32) -> StoreResult<bool> {
         let mut tx = self.write().await?;
-        let done = sqlx::query(DELETE_NOTICE).bind(year).execute(&mut *tx).await?;
+        let done = sqlx::query(DELETE_NOTICE)
+            .bind(year)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }

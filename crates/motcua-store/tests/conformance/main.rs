@@ -12,7 +12,11 @@ use motcua_domain::unit::{AdminUnit, UnitLevel};
 pub fn unit(code: &str, parent: Option<&str>, name: &str) -> AdminUnit {
     AdminUnit {
         code: code.into(),
-        level: if parent.is_some() { UnitLevel::Commune } else { UnitLevel::Province },
+        level: if parent.is_some() {
+            UnitLevel::Commune
+        } else {
+            UnitLevel::Province
+        },
         parent_code: parent.map(Into::into),
         name: name.into(),
         name_en: name.into(),

@@ -2,7 +2,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use motcua_domain::FieldError;
-use motcua_domain::agency::{Agency, AgencyCode, AgencyInput, AgencyKind, AgencyLink, AgencyNode, ReceivingPoint, build_tree};
+use motcua_domain::agency::{
+    Agency, AgencyCode, AgencyInput, AgencyKind, AgencyLink, AgencyNode, ReceivingPoint, build_tree,
+};
 use motcua_domain::unit::AdminUnit;
 use motcua_store::{AgencyFilter, Page, PageRequest};
 use serde::{Deserialize, Serialize};
@@ -34,18 +36,32 @@ fn code_param(field: &str, raw: &str) -> Result<AgencyCode, ApiError> {
 }
 
 /// `GET /api/v1/agencies?q=&kind=&parent=&unit=&page=&per_page=`
-pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<Page<Agency>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page<Agency>>> {
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
         Some(k) => Some(k.parse::<AgencyKind>().map_err(|()| {
-            FieldError::new("kind", "one_of", "Loại cơ quan không hợp lệ.", "Unknown agency kind.")
+            FieldError::new(
+                "kind",
+                "one_of",
+                "Loại cơ quan không hợp lệ.",
+                "Unknown agency kind.",
+            )
         })?),
     };
     let parent = match q.parent.as_deref().filter(|p| !p.is_empty()) {
         None => None,
         Some(p) => Some(code_param("parent", p)?),
     };
-    let filter = AgencyFilter { parent, kind, unit_code: q.unit, q: q.q, page: PageRequest::new(q.page, q.per_page) };
+    let filter = AgencyFilter {
+        parent,
+        kind,
+        unit_code: q.unit,
+        q: q.q,
+        page: PageRequest::new(q.page, q.per_page),
+    };
     Ok(Json(state.store.list_agencies(&filter).await?))
 }
 
@@ -87,7 +103,11 @@ pub const EXPANDABLE: &[&str] = &["parent", "children", "receiving_points", "lin
 /// Loads an agency and the related objects named in `expand` (shared by page and API).
 pub async fn load_detail(state: &AppState, code: &str, expand: &[&str]) -> ApiResult<AgencyDetail> {
     let code: AgencyCode = code.parse().map_err(|_| ApiError::NotFound)?;
-    let agency = state.store.get_agency(&code).await?.ok_or(ApiError::NotFound)?;
+    let agency = state
+        .store
+        .get_agency(&code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let mut expanded = Expanded::default();
     if expand.contains(&"parent") {
         expanded.parent = Some(match agency.parent_id {

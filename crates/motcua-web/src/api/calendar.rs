@@ -27,14 +27,19 @@ impl From<CalendarServiceError> for ApiError {
 }
 
 /// `GET /api/v1/calendar/{year}`: `{"year", "days_off": [...], "workdays_on_weekend": [...]}`.
-pub async fn year(State(state): State<AppState>, Path(year): Path<String>) -> ApiResult<Json<YearSummary>> {
+pub async fn year(
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+) -> ApiResult<Json<YearSummary>> {
     let calendar = state.calendar.get();
     let year = year
         .parse::<i32>()
         .ok()
         .filter(|y| calendar.years().contains(y))
         .ok_or_else(|| year_error("year", calendar.years()))?;
-    Ok(Json(year_summary(&calendar, year).map_err(|e| ApiError::Internal(e.into()))?))
+    Ok(Json(
+        year_summary(&calendar, year).map_err(|e| ApiError::Internal(e.into()))?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -53,7 +58,10 @@ pub struct Due {
 
 /// Parses an RFC 3339 moment; a message that names the field otherwise.
 pub fn parse_moment(field: &str, raw: Option<&str>) -> Result<DateTime<FixedOffset>, FieldError> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| FieldError::required(field))?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| FieldError::required(field))?;
     DateTime::parse_from_rfc3339(raw).map_err(|_| {
         FieldError::new(
             field,
@@ -93,16 +101,29 @@ pub fn one_duration(
 
 /// `GET /api/v1/calendar/due?from=RFC3339&working_days=N` (or `days`, `working_hours`,
 /// `months`): `{"due": RFC3339}` in Vietnam time.
-pub async fn due(State(state): State<AppState>, ApiQuery(q): ApiQuery<DueQuery>) -> ApiResult<Json<Due>> {
+pub async fn due(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<DueQuery>,
+) -> ApiResult<Json<Due>> {
     let mut problems = motcua_domain::Validation::default();
-    let from = parse_moment("from", q.from.as_deref()).map_err(|e| problems.push(e)).ok();
-    let duration = one_duration(q.working_days, q.days, q.working_hours, q.months).map_err(|e| problems.push(e)).ok();
+    let from = parse_moment("from", q.from.as_deref())
+        .map_err(|e| problems.push(e))
+        .ok();
+    let duration = one_duration(q.working_days, q.days, q.working_hours, q.months)
+        .map_err(|e| problems.push(e))
+        .ok();
     problems.finish()?;
-    let (Some(from), Some(duration)) = (from, duration) else { unreachable!("checked above") };
-    let due = state.calendar.get().due(from, duration).map_err(|e| {
-        FieldError::new("from", "range", e.to_string(), e.to_string())
-    })?;
-    Ok(Json(Due { due: due.to_rfc3339() }))
+    let (Some(from), Some(duration)) = (from, duration) else {
+        unreachable!("checked above")
+    };
+    let due = state
+        .calendar
+        .get()
+        .due(from, duration)
+        .map_err(|e| FieldError::new("from", "range", e.to_string(), e.to_string()))?;
+    Ok(Json(Due {
+        due: due.to_rfc3339(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -115,7 +136,13 @@ pub struct TetQuery {
 pub async fn tet(ApiQuery(q): ApiQuery<TetQuery>) -> ApiResult<Json<BTreeMap<String, String>>> {
     let to = q.to.unwrap_or(q.from);
     if to < q.from || to - q.from > 300 {
-        return Err(FieldError::new("to", "range", "Khoảng năm không hợp lệ.", "Invalid range of years.").into());
+        return Err(FieldError::new(
+            "to",
+            "range",
+            "Khoảng năm không hợp lệ.",
+            "Invalid range of years.",
+        )
+        .into());
     }
     tet_range(q.from, to)
         .map(Json)
@@ -130,14 +157,23 @@ pub struct NoticeView {
 }
 
 /// `GET /api/v1/calendar/notices/{year}`: the notice in force for the year.
-pub async fn notice(State(state): State<AppState>, Path(year): Path<i32>) -> ApiResult<Json<NoticeView>> {
+pub async fn notice(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+) -> ApiResult<Json<NoticeView>> {
     let stored = crate::workcal::stored_notices(state.store.as_ref()).await?;
     if let Some(notice) = stored.into_iter().find(|n| n.year == year) {
-        return Ok(Json(NoticeView { stored: true, notice }));
+        return Ok(Json(NoticeView {
+            stored: true,
+            notice,
+        }));
     }
     let bundled = motcua_calendar::NoticeSet::bundled();
     let notice = bundled.get(year).cloned().ok_or(ApiError::NotFound)?;
-    Ok(Json(NoticeView { stored: false, notice }))
+    Ok(Json(NoticeView {
+        stored: false,
+        notice,
+    }))
 }
 
 /// `PUT /api/v1/calendar/notices/{year}` (administrators): enters or replaces the year's
@@ -157,9 +193,15 @@ pub async fn put_notice(
         )
         .into());
     }
-    state.calendar.put_notice(state.store.as_ref(), notice.clone()).await?;
+    state
+        .calendar
+        .put_notice(state.store.as_ref(), notice.clone())
+        .await?;
     tracing::info!(year, "calendar notice stored");
-    Ok(Json(NoticeView { stored: true, notice }))
+    Ok(Json(NoticeView {
+        stored: true,
+        notice,
+    }))
 }
 
 /// `DELETE /api/v1/calendar/notices/{year}` (administrators).
@@ -168,7 +210,11 @@ pub async fn delete_notice(
     _admin: AdminToken,
     Path(year): Path<i32>,
 ) -> ApiResult<StatusCode> {
-    if state.calendar.remove_notice(state.store.as_ref(), year).await? {
+    if state
+        .calendar
+        .remove_notice(state.store.as_ref(), year)
+        .await?
+    {
         tracing::info!(year, "calendar notice removed");
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -58,7 +58,9 @@ impl FromRequestParts<AppState> for AdminToken {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized)?;
         match &state.config.admin_token {
-            Some(expected) if constant_time_eq(presented.as_bytes(), expected.as_bytes()) => Ok(Self),
+            Some(expected) if constant_time_eq(presented.as_bytes(), expected.as_bytes()) => {
+                Ok(Self)
+            }
             _ => Err(ApiError::Forbidden),
         }
     }

@@ -21,22 +21,38 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(units::show))
         .route("/calendar/due", get(calendar::due))
         .route("/calendar/tet", get(calendar::tet))
-        .route("/calendar/notices/{year}", get(calendar::notice).put(calendar::put_notice).delete(calendar::delete_notice))
+        .route(
+            "/calendar/notices/{year}",
+            get(calendar::notice)
+                .put(calendar::put_notice)
+                .delete(calendar::delete_notice),
+        )
         .route("/calendar/{year}", get(calendar::year))
         .fallback(|| async { crate::error::ApiError::NotFound })
 }
 
 /// Parses `expand=a,b` against the names an endpoint knows; unknown names are refused.
-pub(crate) fn parse_expand<'a>(raw: Option<&'a str>, known: &[&'static str]) -> Result<Vec<&'static str>, crate::error::ApiError> {
+pub(crate) fn parse_expand(
+    raw: Option<&str>,
+    known: &[&'static str],
+) -> Result<Vec<&'static str>, crate::error::ApiError> {
     let mut out = Vec::new();
-    for name in raw.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for name in raw
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         match known.iter().find(|k| **k == name) {
             Some(k) => out.push(*k),
             None => {
                 return Err(motcua_domain::FieldError::new(
                     "expand",
                     "one_of",
-                    format!("Không thể mở rộng '{name}'; chọn trong: {}.", known.join(", ")),
+                    format!(
+                        "Không thể mở rộng '{name}'; chọn trong: {}.",
+                        known.join(", ")
+                    ),
                     format!("Cannot expand '{name}'; choose from: {}.", known.join(", ")),
                 )
                 .into());

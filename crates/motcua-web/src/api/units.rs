@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
-use motcua_domain::unit::{AdminUnit, UnitLevel};
 use motcua_domain::FieldError;
+use motcua_domain::unit::{AdminUnit, UnitLevel};
 use motcua_store::{Page, PageRequest, UnitFilter};
 use serde::{Deserialize, Serialize};
 
@@ -19,14 +19,27 @@ pub struct ListQuery {
 }
 
 /// `GET /api/v1/units?level=province|commune&parent=79&q=&page=&per_page=`
-pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<Page<AdminUnit>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page<AdminUnit>>> {
     let level = match q.level.as_deref() {
         None | Some("") => None,
         Some(l) => Some(UnitLevel::parse(l).ok_or_else(|| {
-            FieldError::new("level", "one_of", "Cấp phải là province hoặc commune.", "level must be province or commune.")
+            FieldError::new(
+                "level",
+                "one_of",
+                "Cấp phải là province hoặc commune.",
+                "level must be province or commune.",
+            )
         })?),
     };
-    let filter = UnitFilter { level, parent_code: q.parent, q: q.q, page: PageRequest::new(q.page, q.per_page) };
+    let filter = UnitFilter {
+        level,
+        parent_code: q.parent,
+        q: q.q,
+        page: PageRequest::new(q.page, q.per_page),
+    };
     Ok(Json(state.store.list_units(&filter).await?))
 }
 
@@ -52,7 +65,11 @@ pub async fn show(
     ApiQuery(q): ApiQuery<ShowQuery>,
 ) -> ApiResult<Json<UnitDetail>> {
     let expand = parse_expand(q.expand.as_deref(), &["communes", "parent"])?;
-    let unit = state.store.get_unit(&code).await?.ok_or(ApiError::NotFound)?;
+    let unit = state
+        .store
+        .get_unit(&code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let communes = if expand.contains(&"communes") {
         let mut all = Vec::new();
         let mut page = 1;
@@ -84,5 +101,9 @@ pub async fn show(
     } else {
         None
     };
-    Ok(Json(UnitDetail { unit, communes, parent }))
+    Ok(Json(UnitDetail {
+        unit,
+        communes,
+        parent,
+    }))
 }

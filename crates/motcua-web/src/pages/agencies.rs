@@ -34,7 +34,9 @@ pub async fn index(
                     ..Default::default()
                 })
                 .await?;
-            Ok::<_, ApiError>(minijinja::context! { q, results => found.items, total => found.total })
+            Ok::<_, ApiError>(
+                minijinja::context! { q, results => found.items, total => found.total },
+            )
         } else {
             let tree = build_tree(state.store.all_agencies().await?);
             Ok(minijinja::context! { tree })
@@ -52,7 +54,13 @@ pub async fn show(
     uri: OriginalUri,
     Path(code): Path<String>,
 ) -> Response {
-    match load_detail(&state, &code, &["parent", "children", "receiving_points", "links", "unit"]).await {
+    match load_detail(
+        &state,
+        &code,
+        &["parent", "children", "receiving_points", "links", "unit"],
+    )
+    .await
+    {
         Ok(AgencyDetail { agency, expanded }) => page(
             &state,
             lang,

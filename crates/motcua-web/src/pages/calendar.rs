@@ -52,20 +52,32 @@ pub async fn index(
         .map(|d| minijinja::context! { date => d.date.format("%d/%m/%Y").to_string(), iso => d.date.to_string(), weekday => weekday(d.date), name => d.name, name_en => d.name_en })
         .collect();
 
-    let date = q.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let date = q
+        .date
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let time = q
         .time
         .as_deref()
         .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
         .unwrap_or_else(|| NaiveTime::from_hms_opt(8, 0, 0).expect("valid time"));
-    let working_days = q.working_days.as_deref().and_then(|n| n.trim().parse::<u32>().ok()).filter(|n| *n <= 365);
+    let working_days = q
+        .working_days
+        .as_deref()
+        .and_then(|n| n.trim().parse::<u32>().ok())
+        .filter(|n| *n <= 365);
     let asked = q.date.is_some() || q.working_days.is_some();
     let due = match (date, working_days) {
         (Some(date), Some(n)) => vietnam()
             .from_local_datetime(&date.and_time(time))
             .single()
             .and_then(|received| calendar.due(received, Duration::WorkingDays(n)).ok())
-            .map(|due| (due.format("%H:%M %d/%m/%Y").to_string(), weekday(due.date_naive()))),
+            .map(|due| {
+                (
+                    due.format("%H:%M %d/%m/%Y").to_string(),
+                    weekday(due.date_naive()),
+                )
+            }),
         _ => None,
     };
     page(

@@ -11,7 +11,10 @@ pub async fn home(State(state): State<AppState>, lang: Lang, uri: OriginalUri) -
     let counts = async {
         let agencies = state
             .store
-            .list_agencies(&AgencyFilter { page: PageRequest::new(None, Some(1)), ..Default::default() })
+            .list_agencies(&AgencyFilter {
+                page: PageRequest::new(None, Some(1)),
+                ..Default::default()
+            })
             .await?
             .total;
         let provinces = state

@@ -27,18 +27,33 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Renders a page or, when rendering itself fails, a plain error.
-pub(crate) fn page(state: &AppState, lang: Lang, uri: &OriginalUri, name: &str, ctx: Value) -> Response {
+pub(crate) fn page(
+    state: &AppState,
+    lang: Lang,
+    uri: &OriginalUri,
+    name: &str,
+    ctx: Value,
+) -> Response {
     match crate::templates::render(&state.templates, name, lang, uri.path(), ctx) {
         Ok(html) => Html(html).into_response(),
         Err(err) => {
             tracing::error!(error = %err, template = name, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hệ thống / Internal error").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Lỗi hệ thống / Internal error",
+            )
+                .into_response()
         }
     }
 }
 
 /// The HTML counterpart of an [`ApiError`]: same status, a page in the visitor's language.
-pub(crate) fn error_page(state: &AppState, lang: Lang, uri: &OriginalUri, err: ApiError) -> Response {
+pub(crate) fn error_page(
+    state: &AppState,
+    lang: Lang,
+    uri: &OriginalUri,
+    err: ApiError,
+) -> Response {
     err.log();
     let status = err.status();
     let key = match status {
@@ -47,7 +62,13 @@ pub(crate) fn error_page(state: &AppState, lang: Lang, uri: &OriginalUri, err: A
         StatusCode::UNPROCESSABLE_ENTITY => "error.invalid",
         _ => "error.internal",
     };
-    let mut response = page(state, lang, uri, "error.html", minijinja::context! { status => status.as_u16(), message_key => key });
+    let mut response = page(
+        state,
+        lang,
+        uri,
+        "error.html",
+        minijinja::context! { status => status.as_u16(), message_key => key },
+    );
     *response.status_mut() = status;
     response
 }

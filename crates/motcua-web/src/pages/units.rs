@@ -23,13 +23,23 @@ pub async fn index(
 ) -> Response {
     let q = query.q.filter(|q| !q.trim().is_empty());
     let filter = UnitFilter {
-        level: if q.is_some() { None } else { Some(UnitLevel::Province) },
+        level: if q.is_some() {
+            None
+        } else {
+            Some(UnitLevel::Province)
+        },
         q: q.clone(),
         page: PageRequest::new(None, Some(PageRequest::MAX_PER_PAGE)),
         ..Default::default()
     };
     match state.store.list_units(&filter).await {
-        Ok(found) => page(&state, lang, &uri, "units.html", minijinja::context! { q, units => found.items, total => found.total }),
+        Ok(found) => page(
+            &state,
+            lang,
+            &uri,
+            "units.html",
+            minijinja::context! { q, units => found.items, total => found.total },
+        ),
         Err(err) => error_page(&state, lang, &uri, err.into()),
     }
 }
@@ -48,7 +58,11 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Response {
     let result = async {
-        let unit = state.store.get_unit(&code).await?.ok_or(ApiError::NotFound)?;
+        let unit = state
+            .store
+            .get_unit(&code)
+            .await?
+            .ok_or(ApiError::NotFound)?;
         let parent = match &unit.parent_code {
             Some(p) => state.store.get_unit(p).await?,
             None => None,
