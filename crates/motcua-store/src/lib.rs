@@ -78,6 +78,20 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ReceivingPoint>;
     async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>>;
 
+    // ---- procedure catalog ----
+
+    /// Stores procedures, creating a new version of each one whose fingerprint changed
+    /// (idempotent: re-importing the same content changes nothing). All or nothing.
+    async fn import_procedures(&self, records: &[ProcedureRecord]) -> StoreResult<ImportCounts>;
+    /// The current version of a procedure.
+    async fn get_procedure(&self, code: &str) -> StoreResult<Option<StoredProcedure>>;
+    /// A given version of a procedure (what a dossier was received under).
+    async fn get_procedure_version(&self, code: &str, version: i32) -> StoreResult<Option<StoredProcedure>>;
+    /// Every version of a procedure, oldest first, without documents' raw fields.
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<StoredProcedure>>;
+    /// The current version of every procedure (to build the search index), by code.
+    async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>>;
+
     // ---- working calendar ----
 
     /// Administrator-entered yearly notices as `(year, JSON document)`, by year.

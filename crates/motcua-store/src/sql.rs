@@ -135,3 +135,19 @@ pub(crate) const SELECT_NOTICES: &str = "SELECT year, notice FROM calendar_notic
 pub(crate) const UPSERT_NOTICE: &str = "INSERT INTO calendar_notices (year, notice, updated_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO UPDATE SET notice = excluded.notice, updated_at = excluded.updated_at";
 
 pub(crate) const DELETE_NOTICE: &str = "DELETE FROM calendar_notices WHERE year = $1";
+
+pub(crate) const SELECT_PROCEDURE_STATE: &str = "SELECT p.id, p.current_version, v.fingerprint FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.current_version WHERE p.code = $1";
+
+pub(crate) const INSERT_PROCEDURE: &str = "INSERT INTO procedures (code, current_version, name, updated_at) VALUES ($1, 1, $2, $3) RETURNING id";
+
+pub(crate) const BUMP_PROCEDURE: &str = "UPDATE procedures SET current_version = $2, name = $3, updated_at = $4 WHERE id = $1";
+
+pub(crate) const INSERT_PROCEDURE_VERSION: &str = "INSERT INTO procedure_versions (procedure_id, version, fingerprint, document, raw, source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub(crate) const SELECT_CURRENT_PROCEDURE: &str = "SELECT p.code, v.version, v.fingerprint, v.document, v.raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.current_version WHERE p.code = $1";
+
+pub(crate) const SELECT_PROCEDURE_VERSION: &str = "SELECT p.code, v.version, v.fingerprint, v.document, v.raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE p.code = $1 AND v.version = $2";
+
+pub(crate) const SELECT_PROCEDURE_VERSIONS: &str = "SELECT p.code, v.version, v.fingerprint, v.document, '' AS raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE p.code = $1 ORDER BY v.version";
+
+pub(crate) const SELECT_CURRENT_PROCEDURES: &str = "SELECT p.code, v.version, v.fingerprint, v.document, '' AS raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.current_version ORDER BY p.code";

@@ -140,3 +140,40 @@ pub struct NewReceivingPoint {
     pub address: Option<String>,
     pub unit_code: Option<String>,
 }
+
+/// One procedure as the importer hands it over: already parsed and fingerprinted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureRecord {
+    pub code: String,
+    pub name: String,
+    /// Content hash of the parsed document; a different one makes a new version.
+    pub fingerprint: String,
+    /// The parsed procedure (JSON).
+    pub document: String,
+    /// The original fields as published (JSON), kept beside what was parsed.
+    pub raw: String,
+    /// Where it came from (file name, administrator…), for the record.
+    pub source: String,
+}
+
+/// A stored version of a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StoredProcedure {
+    pub code: String,
+    pub version: i32,
+    pub fingerprint: String,
+    pub document: String,
+    pub raw: String,
+    pub source: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    /// Procedures seen for the first time.
+    pub inserted: u64,
+    /// Procedures whose content changed: a new version was created.
+    pub new_versions: u64,
+    pub unchanged: u64,
+}

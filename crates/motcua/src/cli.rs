@@ -66,6 +66,14 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// Procedures from national-portal files (*.jsonl); versions what changed, prints a report.
+    Tthc {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Administrative units from a vn-admin-units.json file (idempotent; re-import updates).
     Units {
         file: PathBuf,
@@ -135,6 +143,29 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 let report = crate::demo::create(store.as_ref()).await?;
                 println!("{report}");
                 store.close().await;
+                Ok(())
+            }
+            Command::Import(ImportCommand::Tthc { files, json }) => {
+                let store = crate::startup::open_ready_store(&config, false).await?;
+                let started = std::time::Instant::now();
+                let result = crate::import::tthc_files(store.as_ref(), &files).await;
+                store.close().await;
+                let import = result?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&import)?);
+                } else {
+                    print!("{}", import.report.to_table());
+                    for failed in &import.failed_lines {
+                        println!("line {}: {}", failed.line, failed.error);
+                    }
+                    println!(
+                        "stored: {} new procedures, {} new versions, {} unchanged ({:.1} s)",
+                        import.stored.inserted,
+                        import.stored.new_versions,
+                        import.stored.unchanged,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
                 Ok(())
             }
             Command::Import(ImportCommand::Units { file, json }) => {

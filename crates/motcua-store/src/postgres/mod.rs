@@ -433,4 +433,60 @@ impl Store for PgStore {
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
+
+    async fn import_procedures(&self, records: &[ProcedureRecord]) -> StoreResult<ImportCounts> {
+        let mut tx = self.write().await?;
+        let mut counts = ImportCounts::default();
+        let now = Utc::now();
+        for r in records {
+            let state: Option<(i64, i32, String)> = sqlx::query_as(SELECT_PROCEDURE_STATE)
+                .bind(&r.code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let (id, version) = match state {
+                Some((_, _, fingerprint)) if fingerprint == r.fingerprint => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some((id, current, _)) => {
+                    counts.new_versions += 1;
+                    sqlx::query(BUMP_PROCEDURE).bind(id).bind(current + 1).bind(&r.name).bind(now).execute(&mut *tx).await?;
+                    (id, current + 1)
+                }
+                None => {
+                    counts.inserted += 1;
+                    let id: i64 = sqlx::query_scalar(INSERT_PROCEDURE).bind(&r.code).bind(&r.name).bind(now).fetch_one(&mut *tx).await?;
+                    (id, 1)
+                }
+            };
+            sqlx::query(INSERT_PROCEDURE_VERSION)
+                .bind(id)
+                .bind(version)
+                .bind(&r.fingerprint)
+                .bind(&r.document)
+                .bind(&r.raw)
+                .bind(&r.source)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    async fn get_procedure(&self, code: &str) -> StoreResult<Option<StoredProcedure>> {
+        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURE).bind(code).fetch_optional(&self.pool).await?)
+    }
+
+    async fn get_procedure_version(&self, code: &str, version: i32) -> StoreResult<Option<StoredProcedure>> {
+        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSION).bind(code).bind(version).fetch_optional(&self.pool).await?)
+    }
+
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<StoredProcedure>> {
+        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSIONS).bind(code).fetch_all(&self.pool).await?)
+    }
+
+    async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>> {
+        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURES).fetch_all(&self.pool).await?)
+    }
 }

@@ -4,6 +4,7 @@
 mod agencies;
 mod basics;
 mod calendar;
+mod procedures;
 mod units;
 
 use motcua_domain::agency::{AgencyInput, NewAgency};
