@@ -25,6 +25,7 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "units.html",
         "unit.html",
         "calendar.html",
+        "procedure.html",
         "error.html"
     );
     env.add_function("t", move |state: &State, key: &str| -> String {
@@ -54,4 +55,17 @@ pub fn render(
         minijinja::context! { lang => lang.code(), other_lang => other.code(), path => path };
     env.get_template(name)?
         .render(minijinja::context! { ..base, ..ctx })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_file_is_embedded() {
+        let env = super::environment(std::sync::Arc::new(crate::i18n::Catalogs::load()));
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            assert!(env.get_template(&name).is_ok(), "templates/{name} is not embedded in templates.rs");
+        }
+    }
 }

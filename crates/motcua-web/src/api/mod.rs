@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod procedures;
 mod extract;
 mod units;
 
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agencies/{code}", get(agencies::show))
         .route("/units", get(units::list))
         .route("/units/{code}", get(units::show))
+        .route("/procedures/{code}", get(procedures::show))
         .route("/calendar/due", get(calendar::due))
         .route("/calendar/tet", get(calendar::tet))
         .route(

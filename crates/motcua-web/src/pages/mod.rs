@@ -3,6 +3,7 @@
 mod agencies;
 mod calendar;
 mod home;
+mod procedures;
 mod units;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/units", get(units::index))
         .route("/units/{code}", get(units::show))
         .route("/calendar", get(calendar::index))
+        .route("/procedures/{code}", get(procedures::show))
 }
 
 /// Renders a page or, when rendering itself fails, a plain error.
