@@ -31,14 +31,27 @@ impl Worker {
 /// Starts the background jobs.
 pub fn spawn(store: Arc<dyn Store>) -> Worker {
     let (stop, stopped) = watch::channel(false);
-    let maintenance = every(Duration::from_secs(3600), stopped, "database maintenance", move || {
-        let store = store.clone();
-        async move { store.maintain().await.map_err(|e| e.to_string()) }
-    });
-    Worker { stop, tasks: vec![maintenance] }
+    let maintenance = every(
+        Duration::from_secs(3600),
+        stopped,
+        "database maintenance",
+        move || {
+            let store = store.clone();
+            async move { store.maintain().await.map_err(|e| e.to_string()) }
+        },
+    );
+    Worker {
+        stop,
+        tasks: vec![maintenance],
+    }
 }
 
-fn every<F, Fut>(period: Duration, mut stopped: watch::Receiver<bool>, name: &'static str, job: F) -> JoinHandle<()>
+fn every<F, Fut>(
+    period: Duration,
+    mut stopped: watch::Receiver<bool>,
+    name: &'static str,
+    job: F,
+) -> JoinHandle<()>
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
