@@ -5,6 +5,7 @@
 
 pub mod agency;
 pub mod error;
+pub mod identity;
 pub mod unit;
 
 pub use error::{FieldError, Validation};
