@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::lunar::{self, LunarDate, LunarError};
 
 /// What a day off is for. Notices use it to say which default days they replace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayKind {
     /// 1/1.
@@ -95,7 +95,7 @@ impl HolidayKind {
 /// it takes the neighbour that is a Monday–Friday and joins the break to a weekend —
 /// 2/9 on Monday → 3/9, Tuesday → 1/9, Wednesday → 1/9 (as 2026), Thursday → 3/9,
 /// Friday → 1/9, Saturday → 1/9, Sunday → 3/9.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AdjacentDay {
     #[default]
@@ -107,7 +107,7 @@ pub enum AdjacentDay {
 }
 
 /// The parts of the default rules that policy may change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HolidayRules {
     /// How the day adjacent to 2/9 is chosen.
     #[serde(default)]
@@ -131,7 +131,7 @@ impl Default for HolidayRules {
 }
 
 /// One day off, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DayOff {
     pub date: NaiveDate,
     pub kind: HolidayKind,

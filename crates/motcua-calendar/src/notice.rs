@@ -26,7 +26,7 @@ use crate::lunar::{self, LunarDate, LunarError};
 const MAX_TEXT: usize = 300;
 
 /// A date with its Vietnamese and English names, as shown in calendars and the API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NamedDay {
     pub date: NaiveDate,
     /// Vietnamese name.
@@ -35,7 +35,7 @@ pub struct NamedDay {
 }
 
 /// A day off decreed by a notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeDayOff {
     pub date: NaiveDate,
@@ -49,7 +49,7 @@ pub struct NoticeDayOff {
 }
 
 /// A Saturday or Sunday that a notice turns into a working day (ngày làm bù).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeWorkday {
     pub date: NaiveDate,
@@ -63,7 +63,7 @@ pub struct NoticeWorkday {
 }
 
 /// The official notice(s) of one year, merged into one record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct YearNotice {
     pub year: i32,

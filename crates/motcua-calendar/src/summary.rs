@@ -14,7 +14,7 @@ use crate::notice::NamedDay;
 /// A year at a glance, as `motcua calendar YEAR --json` and `GET /api/v1/calendar/{year}`
 /// print it: `{"year": 2025, "days_off": [{"date": "2025-01-01", "name": "Tết Dương lịch",
 /// "name_en": "New Year's Day"}, …], "workdays_on_weekend": [{"date": "2025-04-26", …}]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct YearSummary {
     pub year: i32,
     /// Every Monday–Friday date of the year that is not a working day, in order.

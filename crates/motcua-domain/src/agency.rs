@@ -18,7 +18,7 @@ use crate::error::{FieldError, Validation};
 ///
 /// Level 1 is a letter and two digits (`H29` for a province, `G01` for a ministry); levels
 /// 2–4 are 2, 2 and 3 upper-case alphanumerics. The code appears in every dossier code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct AgencyCode(String);
 
@@ -82,7 +82,7 @@ impl fmt::Display for AgencyCode {
 }
 
 /// What kind of body an agency is; drives labels and, later, which procedures it handles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
     Ministry,
@@ -129,7 +129,7 @@ impl FromStr for AgencyKind {
 }
 
 /// An agency as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Agency {
     pub id: i64,
     pub code: AgencyCode,
@@ -154,7 +154,7 @@ impl Agency {
 /// Input for creating or updating an agency, as it arrives from a form, the API or an import.
 /// Every field defaults to empty so that a missing field is reported by [`AgencyInput::validate`]
 /// by name, together with every other problem.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AgencyInput {
     #[serde(default)]
     pub code: String,
@@ -288,7 +288,7 @@ impl AgencyInput {
 }
 
 /// Why one agency replaced another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     Rename,
@@ -317,7 +317,7 @@ impl FromStr for LinkKind {
 }
 
 /// A predecessor → successor link: history survives reorganisations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AgencyLink {
     pub predecessor: AgencyCode,
     pub successor: AgencyCode,
@@ -326,7 +326,7 @@ pub struct AgencyLink {
 }
 
 /// A counter where dossiers are received (điểm tiếp nhận).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReceivingPoint {
     pub id: i64,
     pub agency_code: AgencyCode,
@@ -338,7 +338,7 @@ pub struct ReceivingPoint {
 }
 
 /// A node of the agency tree, children ordered by code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AgencyNode {
     #[serde(flatten)]
     pub agency: Agency,

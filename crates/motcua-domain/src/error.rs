@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// Path of the field in the submitted document, e.g. `code` or `documents[2].name`.
     pub field: String,
@@ -51,7 +51,7 @@ impl FieldError {
 }
 
 /// The collected problems of one input; empty means valid.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{}", .0.iter().map(|e| format!("{}: {} / {}", e.field, e.message_vi, e.message_en)).collect::<Vec<_>>().join("; "))]
 pub struct Validation(pub Vec<FieldError>);
 

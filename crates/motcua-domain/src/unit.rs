@@ -10,7 +10,7 @@ pub fn is_unit_code(code: &str) -> bool {
     matches!(code.len(), 2 | 5) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
     Province,
@@ -35,7 +35,7 @@ impl UnitLevel {
 }
 
 /// A province or a commune (xã, phường, đặc khu).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AdminUnit {
     pub code: String,
     pub level: UnitLevel,

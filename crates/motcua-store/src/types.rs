@@ -7,7 +7,7 @@ use motcua_domain::agency::AgencyCode;
 use motcua_domain::unit::UnitLevel;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
     Sqlite,
@@ -54,7 +54,7 @@ impl Default for OpenOptions {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PoolStats {
     /// `reader`, `writer` (SQLite) or `main` (PostgreSQL).
     pub pool: &'static str,
@@ -63,7 +63,7 @@ pub struct PoolStats {
     pub max: u32,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UpsertCounts {
     pub inserted: u64,
     pub updated: u64,
@@ -71,7 +71,7 @@ pub struct UpsertCounts {
 }
 
 /// One page of a listing, with the total for pagers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -157,7 +157,7 @@ pub struct ProcedureRecord {
 }
 
 /// A stored version of a procedure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct StoredProcedure {
     pub code: String,
     pub version: i32,
@@ -169,7 +169,7 @@ pub struct StoredProcedure {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportCounts {
     /// Procedures seen for the first time.
     pub inserted: u64,

@@ -54,7 +54,7 @@ impl From<FieldError> for ApiError {
 }
 
 /// RFC 9457 problem details, with our extension members `detail_vi` and `errors`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: &'static str,

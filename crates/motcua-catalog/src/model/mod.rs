@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// One administrative procedure (thủ tục hành chính).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Procedure {
     /// National code, e.g. `1.000080` (`ma_thu_tuc`).
     pub code: String,
@@ -72,7 +72,7 @@ impl Procedure {
 }
 
 /// Implementing level (cấp thực hiện).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Cấp bộ (ministry / central).
@@ -86,13 +86,13 @@ pub enum Level {
 }
 
 /// A subject (đối tượng thực hiện): the classified kind and the published text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Subject {
     pub kind: SubjectKind,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     /// Công dân Việt Nam.
@@ -120,14 +120,14 @@ pub enum SubjectKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RelatedProcedure {
     pub code: Option<String>,
     pub name: String,
 }
 
 /// Channel kind (hình thức nộp).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     /// Trực tuyến.
@@ -139,7 +139,7 @@ pub enum ChannelKind {
 }
 
 /// One row of the "cách thức thực hiện" table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Channel {
     pub kind: ChannelKind,
     pub duration: Option<Duration>,
@@ -159,7 +159,7 @@ pub struct Channel {
 /// finer unit: working days × 8 → [`DurationUnit::WorkingHours`] (the 8-hour civil-service
 /// day), days × 24 → hours, months × 30 → days (marked `approximate`); fractional hours are
 /// rounded up. Years become months (× 12), weeks days (× 7), minutes hours (rounded up).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Duration {
     pub value: u32,
     pub unit: DurationUnit,
@@ -169,7 +169,7 @@ pub struct Duration {
     pub approximate: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
     WorkingDays,
@@ -181,7 +181,7 @@ pub enum DurationUnit {
 }
 
 /// Where a duration came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationSource {
     /// The time cell, number and unit ("7 Ngày làm việc").
@@ -197,7 +197,7 @@ pub enum DurationSource {
 }
 
 /// A fee. `amount` is what was written (in `currency` units); `vnd` the VND value when known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Fee {
     pub kind: FeeKind,
     pub amount: Option<i64>,
@@ -214,14 +214,14 @@ pub struct Fee {
     pub assumption: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeeKind {
     Free,
     Amount,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Currency {
     Vnd,
@@ -229,7 +229,7 @@ pub enum Currency {
     Eur,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeeSource {
     /// The fee cell ("Miễn phí", "70,000 Việt Nam Đồng").
@@ -242,7 +242,7 @@ pub enum FeeSource {
 }
 
 /// One entry of "thành phần hồ sơ".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RequiredDocument {
     pub name: String,
     /// Template file names (mẫu đơn, tờ khai), e.g. `Mau NA20-BCA.docx`.
@@ -254,7 +254,7 @@ pub struct RequiredDocument {
     pub group: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Requirement {
     Required,
@@ -263,7 +263,7 @@ pub enum Requirement {
 }
 
 /// One legal document of the legal basis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LegalDocument {
     /// Document number, e.g. `53/2025/TT-BCA`, `59/2020/QH14`.
     pub number: Option<String>,
@@ -276,7 +276,7 @@ pub struct LegalDocument {
 }
 
 /// One result (kết quả xử lý).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResultDoc {
     /// Result code, e.g. `KQ.G01.000064`.
     pub code: Option<String>,
@@ -284,7 +284,7 @@ pub struct ResultDoc {
 }
 
 /// Online public service level (Decree 42/2022/NĐ-CP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OnlineLevel {
     /// Toàn trình: every step online.
@@ -299,7 +299,7 @@ pub enum OnlineLevel {
 /// online channel gives `Partial` (`OnlineChannel`: submission is online, but whether every
 /// step is cannot be told from the catalog — agencies raise it in their local settings); no
 /// online channel gives `None` (`NoOnlineChannel`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OnlineLevelBasis {
     Explicit,
@@ -308,7 +308,7 @@ pub enum OnlineLevelBasis {
 }
 
 /// The original national-portal fields, untouched (not even Unicode-normalized).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RawFields {
     pub ma_thu_tuc: String,
     pub detail_url: String,
@@ -339,7 +339,7 @@ pub struct RawFields {
 
 /// One problem in an administrator-edited definition (e-form, internal process): the path
 /// of the offending field and a message in Vietnamese (first) and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{path}: {message_en}")]
 pub struct DefinitionError {
     /// Path in the definition, e.g. `fields[2].options`.

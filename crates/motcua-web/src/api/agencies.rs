@@ -13,7 +13,8 @@ use super::{AdminToken, ApiJson, ApiQuery, parse_expand};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     q: Option<String>,
     kind: Option<String>,
@@ -36,6 +37,8 @@ fn code_param(field: &str, raw: &str) -> Result<AgencyCode, ApiError> {
 }
 
 /// `GET /api/v1/agencies?q=&kind=&parent=&unit=&page=&per_page=`
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies", params(ListQuery),
+    responses((status = 200, description = "A page of agencies", body = AgencyPage), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
@@ -66,17 +69,19 @@ pub async fn list(
 }
 
 /// `GET /api/v1/agencies/tree`: the whole forest in one answer.
+#[utoipa::path(get, path = "/api/v1/agencies/tree", tag = "agencies", responses((status = 200, body = [AgencyNode])))]
 pub async fn tree(State(state): State<AppState>) -> ApiResult<Json<Vec<AgencyNode>>> {
     Ok(Json(build_tree(state.store.all_agencies().await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShowQuery {
     expand: Option<String>,
 }
 
 /// Related objects loaded on request; absent keys were not asked for.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct Expanded {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Option<Agency>>,
@@ -90,7 +95,7 @@ pub struct Expanded {
     pub unit: Option<Option<AdminUnit>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AgencyDetail {
     #[serde(flatten)]
     pub agency: Agency,
@@ -152,6 +157,8 @@ pub async fn load_detail(state: &AppState, code: &str, expand: &[&str]) -> ApiRe
 }
 
 /// `GET /api/v1/agencies/{code}?expand=parent,children,receiving_points,links,unit`
+#[utoipa::path(get, path = "/api/v1/agencies/{code}", tag = "agencies", params(("code" = String, Path, description = "QCVN 102 code, e.g. 000.00.12.H29"), ShowQuery),
+    responses((status = 200, body = AgencyDetail), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -162,6 +169,8 @@ pub async fn show(
 }
 
 /// `POST /api/v1/agencies` (administrators): creates an agency; 201 with the stored agency.
+#[utoipa::path(post, path = "/api/v1/agencies", tag = "agencies", request_body = AgencyInput, security(("bearer" = [])),
+    responses((status = 201, body = Agency), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     _admin: AdminToken,
@@ -171,4 +180,14 @@ pub async fn create(
     let created = state.store.create_agency(&new).await?;
     tracing::info!(agency = %created.code, "agency created");
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// A page of agencies (`items`, `total`, `page`, `per_page`).
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "documents the shape of Page<Agency> in the OpenAPI document")]
+pub struct AgencyPage {
+    items: Vec<Agency>,
+    total: i64,
+    page: u32,
+    per_page: u32,
 }

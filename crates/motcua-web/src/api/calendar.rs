@@ -27,6 +27,7 @@ impl From<CalendarServiceError> for ApiError {
 }
 
 /// `GET /api/v1/calendar/{year}`: `{"year", "days_off": [...], "workdays_on_weekend": [...]}`.
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)), responses((status = 200, body = YearSummary), (status = 422, body = crate::error::Problem)))]
 pub async fn year(
     State(state): State<AppState>,
     Path(year): Path<String>,
@@ -42,7 +43,8 @@ pub async fn year(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueQuery {
     from: Option<String>,
     working_days: Option<u32>,
@@ -51,7 +53,7 @@ pub struct DueQuery {
     months: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Due {
     due: String,
 }
@@ -101,6 +103,7 @@ pub fn one_duration(
 
 /// `GET /api/v1/calendar/due?from=RFC3339&working_days=N` (or `days`, `working_hours`,
 /// `months`): `{"due": RFC3339}` in Vietnam time.
+#[utoipa::path(get, path = "/api/v1/calendar/due", tag = "calendar", params(DueQuery), responses((status = 200, body = Due), (status = 422, body = crate::error::Problem)))]
 pub async fn due(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<DueQuery>,
@@ -126,13 +129,15 @@ pub async fn due(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TetQuery {
     from: i32,
     to: Option<i32>,
 }
 
 /// `GET /api/v1/calendar/tet?from=1985&to=2030`: `{"1985": "1985-01-21", …}`.
+#[utoipa::path(get, path = "/api/v1/calendar/tet", tag = "calendar", params(TetQuery), responses((status = 200, description = "Year → date of Tết", body = std::collections::BTreeMap<String, String>), (status = 422, body = crate::error::Problem)))]
 pub async fn tet(ApiQuery(q): ApiQuery<TetQuery>) -> ApiResult<Json<BTreeMap<String, String>>> {
     let to = q.to.unwrap_or(q.from);
     if to < q.from || to - q.from > 300 {
@@ -149,7 +154,7 @@ pub async fn tet(ApiQuery(q): ApiQuery<TetQuery>) -> ApiResult<Json<BTreeMap<Str
         .map_err(|_| year_error("from", 1900..=2199).into())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NoticeView {
     /// Whether an administrator stored it (else it is the one shipped with motcua).
     stored: bool,
@@ -157,6 +162,7 @@ pub struct NoticeView {
 }
 
 /// `GET /api/v1/calendar/notices/{year}`: the notice in force for the year.
+#[utoipa::path(get, path = "/api/v1/calendar/notices/{year}", tag = "calendar", params(("year" = i32, Path)), responses((status = 200, body = NoticeView), (status = 404, body = crate::error::Problem)))]
 pub async fn notice(
     State(state): State<AppState>,
     Path(year): Path<i32>,
@@ -178,6 +184,7 @@ pub async fn notice(
 
 /// `PUT /api/v1/calendar/notices/{year}` (administrators): enters or replaces the year's
 /// official notice; the calendar in force changes at once.
+#[utoipa::path(put, path = "/api/v1/calendar/notices/{year}", tag = "calendar", params(("year" = i32, Path)), request_body = YearNotice, security(("bearer" = [])), responses((status = 200, body = NoticeView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn put_notice(
     State(state): State<AppState>,
     _admin: AdminToken,
@@ -205,6 +212,7 @@ pub async fn put_notice(
 }
 
 /// `DELETE /api/v1/calendar/notices/{year}` (administrators).
+#[utoipa::path(delete, path = "/api/v1/calendar/notices/{year}", tag = "calendar", params(("year" = i32, Path)), security(("bearer" = [])), responses((status = 204), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_notice(
     State(state): State<AppState>,
     _admin: AdminToken,

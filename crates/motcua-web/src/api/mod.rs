@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod procedures;
 mod extract;
+pub mod openapi;
 mod units;
 
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
                 .delete(calendar::delete_notice),
         )
         .route("/calendar/{year}", get(calendar::year))
+        .route("/openapi.json", get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }))
         .fallback(|| async { crate::error::ApiError::NotFound })
 }
 

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
 /// A procedure as the API and the pages show it: the parsed document and its version.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProcedureView {
     #[serde(flatten)]
     pub procedure: Procedure,
@@ -21,7 +21,7 @@ pub struct ProcedureView {
     pub versions: Option<Vec<VersionInfo>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct VersionInfo {
     pub version: i32,
     pub fingerprint: String,
@@ -64,7 +64,8 @@ pub async fn load(state: &AppState, code: &str, version: Option<i32>, expand: &[
     Ok(ProcedureView { procedure, version: stored.version, versions })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShowQuery {
     expand: Option<String>,
     version: Option<i32>,
@@ -73,6 +74,7 @@ pub struct ShowQuery {
 /// `GET /api/v1/procedures/{code}?version=&expand=raw,versions`: the procedure with
 /// `channels` (kind, duration {value, unit}, fee_vnd), `documents`, `legal_basis`, `results`.
 /// Without `expand=raw` the original portal fields are left out (they are large).
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures", params(("code" = String, Path, description = "national code, e.g. 1.001193"), ShowQuery), responses((status = 200, body = ProcedureView), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     Path(code): Path<String>,

@@ -9,7 +9,8 @@ use super::{ApiQuery, parse_expand};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     level: Option<String>,
     parent: Option<String>,
@@ -19,6 +20,7 @@ pub struct ListQuery {
 }
 
 /// `GET /api/v1/units?level=province|commune&parent=79&q=&page=&per_page=`
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListQuery), responses((status = 200, description = "A page of administrative units", body = UnitPage), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
@@ -43,12 +45,13 @@ pub async fn list(
     Ok(Json(state.store.list_units(&filter).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShowQuery {
     expand: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UnitDetail {
     #[serde(flatten)]
     unit: AdminUnit,
@@ -59,6 +62,7 @@ pub struct UnitDetail {
 }
 
 /// `GET /api/v1/units/{code}?expand=communes,parent`
+#[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units", params(("code" = String, Path, description = "2-digit province or 5-digit commune code"), ShowQuery), responses((status = 200, body = UnitDetail), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -106,4 +110,14 @@ pub async fn show(
         communes,
         parent,
     }))
+}
+
+/// A page of administrative units.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "documents the shape of Page<AdminUnit> in the OpenAPI document")]
+pub struct UnitPage {
+    items: Vec<AdminUnit>,
+    total: i64,
+    page: u32,
+    per_page: u32,
 }
