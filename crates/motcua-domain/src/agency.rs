@@ -342,6 +342,7 @@ pub struct ReceivingPoint {
 pub struct AgencyNode {
     #[serde(flatten)]
     pub agency: Agency,
+    #[schema(no_recursion)]
     pub children: Vec<AgencyNode>,
 }
 

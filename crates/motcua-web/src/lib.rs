@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
-        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", <api::openapi::ApiDoc as utoipa::OpenApi>::openapi()))
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", <api::openapi::ApiDoc as utoipa::OpenApi>::openapi()))
         .merge(assets::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(i18n::middleware))

@@ -31,7 +31,6 @@ pub fn routes() -> Router<AppState> {
                 .delete(calendar::delete_notice),
         )
         .route("/calendar/{year}", get(calendar::year))
-        .route("/openapi.json", get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }))
         .fallback(|| async { crate::error::ApiError::NotFound })
 }
 
