@@ -91,6 +91,9 @@ pub trait Store: Send + Sync + 'static {
     async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<StoredProcedure>>;
     /// The current version of every procedure (to build the search index), by code.
     async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>>;
+    /// A cheap stamp that changes whenever the catalog does (count and sum of versions), so
+    /// servers notice an import made by another process.
+    async fn catalog_stamp(&self) -> StoreResult<(i64, i64)>;
 
     // ---- working calendar ----
 

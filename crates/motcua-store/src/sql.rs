@@ -151,3 +151,5 @@ pub(crate) const SELECT_PROCEDURE_VERSION: &str = "SELECT p.code, v.version, v.f
 pub(crate) const SELECT_PROCEDURE_VERSIONS: &str = "SELECT p.code, v.version, v.fingerprint, v.document, '' AS raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE p.code = $1 ORDER BY v.version";
 
 pub(crate) const SELECT_CURRENT_PROCEDURES: &str = "SELECT p.code, v.version, v.fingerprint, v.document, '' AS raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.current_version ORDER BY p.code";
+
+pub(crate) const CATALOG_STAMP: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(current_version), 0) AS BIGINT) FROM procedures";

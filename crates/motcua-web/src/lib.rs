@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod catalog;
 pub mod error;
 pub mod i18n;
 mod ops;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
     pub calendar: Arc<workcal::CalendarService>,
+    pub catalog: Arc<catalog::CatalogService>,
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
 }
 
@@ -48,14 +50,16 @@ impl AppState {
     pub async fn new(
         store: Arc<dyn Store>,
         config: WebConfig,
-    ) -> Result<Self, workcal::CalendarServiceError> {
+    ) -> anyhow::Result<Self> {
         let catalogs = Arc::new(i18n::Catalogs::load());
         let templates = Arc::new(templates::environment(catalogs));
         let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);
+        let catalog = Arc::new(catalog::CatalogService::load(store.as_ref()).await?);
         Ok(Self {
             store,
             config: Arc::new(config),
             calendar,
+            catalog,
             templates,
         })
     }

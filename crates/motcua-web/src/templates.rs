@@ -26,6 +26,8 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "unit.html",
         "calendar.html",
         "procedure.html",
+        "procedures.html",
+        "fields.html",
         "error.html"
     );
     env.add_function("t", move |state: &State, key: &str| -> String {

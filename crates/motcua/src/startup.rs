@@ -51,6 +51,7 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
     )
     .await?;
     let worker = motcua_worker::spawn(store.clone());
+    let catalog_refresh = spawn_catalog_refresh(state.clone());
     let host = if local.ip().is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -70,9 +71,24 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
     tracing::info!(listen = %local, database = %config.database_label(), "serving");
     motcua_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("shutting down");
+    catalog_refresh.abort();
     worker.stop().await;
     store.close().await;
     Ok(())
+}
+
+/// Rebuilds the in-memory catalog when an import (possibly by another process) changed it.
+fn spawn_catalog_refresh(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(30));
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Err(err) = state.catalog.refresh_if_changed(state.store.as_ref()).await {
+                tracing::warn!(error = format!("{err:#}"), "catalog refresh failed; will retry");
+            }
+        }
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

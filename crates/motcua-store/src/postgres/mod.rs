@@ -489,4 +489,8 @@ impl Store for PgStore {
     async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>> {
         Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURES).fetch_all(&self.pool).await?)
     }
+
+    async fn catalog_stamp(&self) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as(CATALOG_STAMP).fetch_one(&self.pool).await?)
+    }
 }

@@ -15,6 +15,7 @@ fn record(code: &str, fingerprint: &str) -> ProcedureRecord {
 #[tokio::test]
 async fn import_versions_what_changed_and_nothing_else() {
     let t = fresh_store().await;
+    assert_eq!(t.store.catalog_stamp().await.unwrap(), (0, 0));
     let first = t.store.import_procedures(&[record("1.000001", "a"), record("1.000002", "b")]).await.unwrap();
     assert_eq!(first, ImportCounts { inserted: 2, new_versions: 0, unchanged: 0 });
     let again = t.store.import_procedures(&[record("1.000001", "a"), record("1.000002", "b")]).await.unwrap();
@@ -22,6 +23,7 @@ async fn import_versions_what_changed_and_nothing_else() {
     let changed = t.store.import_procedures(&[record("1.000001", "a2"), record("1.000002", "b")]).await.unwrap();
     assert_eq!(changed, ImportCounts { inserted: 0, new_versions: 1, unchanged: 1 });
 
+    assert_eq!(t.store.catalog_stamp().await.unwrap(), (2, 3), "two procedures, versions 2 + 1");
     let current = t.store.get_procedure("1.000001").await.unwrap().unwrap();
     assert_eq!((current.version, current.fingerprint.as_str()), (2, "a2"));
     assert!(current.raw.contains("ma_thu_tuc"));

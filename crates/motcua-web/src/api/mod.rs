@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/agencies/{code}", get(agencies::show))
         .route("/units", get(units::list))
         .route("/units/{code}", get(units::show))
+        .route("/procedures", get(procedures::list))
+        .route("/procedures/suggest", get(procedures::suggest))
         .route("/procedures/{code}", get(procedures::show))
+        .route("/fields", get(procedures::fields))
         .route("/calendar/due", get(calendar::due))
         .route("/calendar/tet", get(calendar::tet))
         .route(

@@ -7,6 +7,7 @@ use motcua_store::StoredProcedure;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiQuery, parse_expand};
+use crate::catalog::{FieldCount, ProcedureSummary};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
@@ -89,4 +90,135 @@ pub async fn show(
         object.remove("raw");
     }
     Ok(Json(json))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Words to search for, with or without diacritics; empty lists the catalog by code.
+    pub q: Option<String>,
+    /// Field (lĩnh vực), e.g. "Hộ tịch".
+    pub field: Option<String>,
+    /// Agency name as published.
+    pub agency: Option<String>,
+    /// `ministry`, `province`, `commune`, `other`.
+    pub level: Option<String>,
+    /// Online service level: `full_process`, `partial`, `none`.
+    pub online: Option<String>,
+    /// Subject kind (`citizen`, `business`, …) or text.
+    pub subject: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// One search result: the procedure's summary, its name with the matched words marked, and
+/// a passage of its text around the matches (HTML-escaped, matches in `<mark>`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ListItem {
+    #[serde(flatten)]
+    pub summary: ProcedureSummary,
+    pub name_html: String,
+    pub snippet_html: String,
+    pub score: f32,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ListPage {
+    pub items: Vec<ListItem>,
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    /// True when nothing matched every word and the results match only some of them.
+    pub relaxed: bool,
+}
+
+fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(motcua_domain::FieldError::new(
+            field,
+            "one_of",
+            format!("Giá trị phải là một trong: {}.", allowed.join(", ")),
+            format!("Must be one of: {}.", allowed.join(", ")),
+        )
+        .into())
+    }
+}
+
+/// Runs a catalog search for the API and the results page.
+pub fn search(state: &AppState, q: &ListQuery) -> ApiResult<ListPage> {
+    let mut request = motcua_search::SearchRequest::new(q.q.clone().unwrap_or_default()).page(
+        q.page.unwrap_or(1).max(1) as usize,
+        (q.per_page.unwrap_or(20) as usize).clamp(1, motcua_search::MAX_PER_PAGE),
+    );
+    let non_empty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    if let Some(field) = non_empty(&q.field) {
+        request = request.field(field);
+    }
+    if let Some(agency) = non_empty(&q.agency) {
+        request = request.agency(agency);
+    }
+    if let Some(level) = non_empty(&q.level) {
+        one_of("level", &level, &["ministry", "province", "commune", "other"])?;
+        request = request.level(level);
+    }
+    if let Some(online) = non_empty(&q.online) {
+        one_of("online", &online, &["full_process", "partial", "none"])?;
+        request = request.online_level(online);
+    }
+    if let Some(subject) = non_empty(&q.subject) {
+        request = request.subject(subject);
+    }
+    let catalog = state.catalog.get();
+    let results = catalog.index.search(&request).map_err(|e| ApiError::Internal(e.into()))?;
+    let items = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let summary = catalog.summaries.get(&hit.code)?.clone();
+            Some(ListItem {
+                summary,
+                name_html: motcua_search::to_html(&hit.name_highlight),
+                snippet_html: motcua_search::to_html(&hit.snippet),
+                score: hit.score,
+            })
+        })
+        .collect();
+    Ok(ListPage { items, total: results.total, page: results.page, per_page: results.per_page, relaxed: results.relaxed })
+}
+
+/// `GET /api/v1/procedures?q=&field=&agency=&level=&online=&subject=&page=&per_page=`:
+/// ranked, diacritics- and typo-tolerant search over the catalog.
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "procedures", params(ListQuery), responses((status = 200, body = ListPage), (status = 422, body = crate::error::Problem)))]
+pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<ListPage>> {
+    Ok(Json(search(&state, &q)?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestQuery {
+    /// What the person has typed so far.
+    pub q: String,
+    pub limit: Option<u32>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    pub code: String,
+    pub name: String,
+}
+
+/// `GET /api/v1/procedures/suggest?q=dang ky kh`: names completing what was typed.
+#[utoipa::path(get, path = "/api/v1/procedures/suggest", tag = "procedures", params(SuggestQuery), responses((status = 200, body = [Suggestion])))]
+pub async fn suggest(State(state): State<AppState>, ApiQuery(q): ApiQuery<SuggestQuery>) -> Json<Vec<Suggestion>> {
+    let limit = q.limit.unwrap_or(8).clamp(1, 20) as usize;
+    let found = state.catalog.get().index.suggest(&q.q, limit);
+    Json(found.into_iter().map(|(code, name)| Suggestion { code, name }).collect())
+}
+
+/// `GET /api/v1/fields`: every field (lĩnh vực) with its number of procedures.
+#[utoipa::path(get, path = "/api/v1/fields", tag = "procedures", responses((status = 200, body = [FieldCount])))]
+pub async fn fields(State(state): State<AppState>) -> Json<Vec<FieldCount>> {
+    Json(state.catalog.get().fields.clone())
 }

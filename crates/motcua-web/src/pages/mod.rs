@@ -4,6 +4,7 @@ mod agencies;
 mod calendar;
 mod home;
 mod procedures;
+mod search;
 mod units;
 
 use axum::Router;
@@ -25,7 +26,9 @@ pub fn routes() -> Router<AppState> {
         .route("/units", get(units::index))
         .route("/units/{code}", get(units::show))
         .route("/calendar", get(calendar::index))
+        .route("/procedures", get(search::procedures))
         .route("/procedures/{code}", get(procedures::show))
+        .route("/fields", get(search::fields))
 }
 
 /// Renders a page or, when rendering itself fails, a plain error.

@@ -1,0 +1,225 @@
+//! Search benchmark over the whole shared catalog.
+//!
+//! `cargo bench -p motcua-search` builds the index from `../shared/data/tthc/*.jsonl`, then
+//! runs ~50 realistic phrasings (with and without diacritics, typos, everyday words) from 1
+//! and 2 threads sharing one `SearchIndex`, and prints queries/s and p50/p99 latency.
+//! Set `BENCH_SECONDS` to change the duration of each run (default 3).
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use motcua_search::{SearchIndex, SearchRequest};
+
+const QUERIES: &[&str] = &[
+    "dang ky khai sinh",
+    "đăng ký khai sinh",
+    "cấp lại căn cước",
+    "lam lai can cuoc",
+    "ly lich tu phap",
+    "khai snh",
+    "làm lại cccd",
+    "cap doi the can cuoc",
+    "đăng ký kết hôn",
+    "dang ky ket hon co yeu to nuoc ngoai",
+    "khai tu",
+    "trich luc ho tich",
+    "ban sao giay khai sinh",
+    "ho chieu",
+    "cap ho chieu pho thong",
+    "thi thuc",
+    "dang ky thuong tru",
+    "nhap ho khau",
+    "tam tru",
+    "so do",
+    "cap giay chung nhan quyen su dung dat",
+    "giay phep xay dung",
+    "xay nha",
+    "dang ky kinh doanh",
+    "thanh lap doanh nghiep",
+    "mo cong ty",
+    "ho kinh doanh",
+    "bang lai xe may",
+    "doi giay phep lai xe",
+    "dang ky xe mo to",
+    "ma so thue ca nhan",
+    "hoan thue gia tri gia tang",
+    "thu tuc hai quan xuat khau",
+    "bao hiem y te",
+    "nuoi con nuoi",
+    "chung thuc ban sao",
+    "cong chung hop dong",
+    "khieu nai",
+    "to cao",
+    "giay phep moi truong",
+    "khai thac khoang san",
+    "dang kiem xe",
+    "giay phep kinh doanh van tai",
+    "cap phep bay",
+    "chung khoan",
+    "quoc tich viet nam",
+    "thay doi ho tich",
+    "dang ky giam ho",
+    "toi muon lam lai can cuoc o dau",
+    "cấp phiếu lý lịch tư pháp số 2",
+    "dnag ky khai sinh",
+    "giay chung nhan dau tu",
+];
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/tthc"
+    ))
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// Runs the query list in a loop from `threads` threads for `secs`; returns (queries,
+/// wall time, latencies).
+fn run(
+    index: &SearchIndex,
+    threads: usize,
+    secs: f64,
+    req: &dyn Fn(&str) -> SearchRequest,
+) -> (usize, Duration, Vec<Duration>) {
+    let reqs: Vec<SearchRequest> = QUERIES.iter().map(|q| req(q)).collect();
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(secs);
+    let mut all = Vec::new();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let reqs = &reqs;
+                s.spawn(move || {
+                    let mut lat = Vec::with_capacity(1 << 16);
+                    let mut i = t * 7;
+                    while Instant::now() < deadline {
+                        let r = &reqs[i % reqs.len()];
+                        let t0 = Instant::now();
+                        let res = index.search(r).expect("search");
+                        std::hint::black_box(&res);
+                        lat.push(t0.elapsed());
+                        i += 1;
+                    }
+                    lat
+                })
+            })
+            .collect();
+        for h in handles {
+            all.extend(h.join().expect("bench thread"));
+        }
+    });
+    let wall = start.elapsed();
+    all.sort_unstable();
+    (all.len(), wall, all)
+}
+
+fn report(label: &str, (n, wall, lat): (usize, Duration, Vec<Duration>)) {
+    println!(
+        "{label:<44} {:>9.0} q/s   p50 {:>7.1} µs   p99 {:>7.1} µs   max {:>8.1} µs   ({n} queries)",
+        n as f64 / wall.as_secs_f64(),
+        percentile(&lat, 0.50).as_secs_f64() * 1e6,
+        percentile(&lat, 0.99).as_secs_f64() * 1e6,
+        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e6,
+    );
+}
+
+fn main() {
+    let secs: f64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3.0);
+    let dir = data_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("shared data missing: {} ({e})", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let t = Instant::now();
+    let mut procs = Vec::new();
+    for path in &files {
+        let f = File::open(path).expect("open data file");
+        let batch = motcua_catalog::parse_reader(BufReader::new(f));
+        procs.extend(batch.procedures.into_iter().map(|p| p.procedure));
+    }
+    let parse_time = t.elapsed();
+    let docs: Vec<motcua_search::SearchDoc> = procs.iter().map(Into::into).collect();
+    drop(procs);
+    let rss_before = rss_kib();
+    let t = Instant::now();
+    let index = SearchIndex::build(docs).expect("index builds");
+    let build_time = t.elapsed();
+    let rss_after = rss_kib();
+    let stats = index.stats();
+    println!(
+        "catalog: {} procedures parsed in {:.2?}; index built in {:.2?}",
+        stats.documents, parse_time, build_time
+    );
+    println!(
+        "memory: tantivy index {:.1} MiB, side data {:.1} MiB, RSS {} → {} MiB ({} segment(s))",
+        stats.index_bytes as f64 / 1048576.0,
+        stats.side_bytes as f64 / 1048576.0,
+        rss_before.map_or(0, |k| k / 1024),
+        rss_after.map_or(0, |k| k / 1024),
+        stats.segments,
+    );
+
+    // Per-query latency, to spot outliers.
+    let mut per_query: Vec<(Duration, &str, usize)> = QUERIES
+        .iter()
+        .map(|q| {
+            let req = SearchRequest::new(*q);
+            let _ = index.search(&req);
+            let t = Instant::now();
+            let mut total = 0;
+            for _ in 0..20 {
+                total = index.search(&req).expect("search").total;
+            }
+            (t.elapsed() / 20, *q, total)
+        })
+        .collect();
+    per_query.sort_by(|a, b| b.0.cmp(&a.0));
+    println!("slowest queries (page of 10 with snippets):");
+    for (d, q, total) in per_query.iter().take(8) {
+        println!("  {:>8.1} µs  {q:?} ({total} results)", d.as_secs_f64() * 1e6);
+    }
+
+    let with_snippets = |q: &str| SearchRequest::new(q);
+    let no_snippets = |q: &str| SearchRequest::new(q).snippets(false);
+    report("1 thread, 10 hits + snippets", run(&index, 1, secs, &with_snippets));
+    report("2 threads, 10 hits + snippets", run(&index, 2, secs, &with_snippets));
+    report("1 thread, 10 hits, no snippets", run(&index, 1, secs, &no_snippets));
+    report("2 threads, 10 hits, no snippets", run(&index, 2, secs, &no_snippets));
+    report("20 threads (on 2 cores), 10 hits + snippets", run(&index, 20, secs, &with_snippets));
+
+    let prefixes = ["dang ky kh", "cap lai th", "ho ch", "ly li", "giay phep xa", "thu tuc"];
+    let t = Instant::now();
+    let mut n = 0;
+    while t.elapsed() < Duration::from_secs_f64(secs.min(1.0)) {
+        for p in prefixes {
+            std::hint::black_box(index.suggest(p, 8));
+            n += 1;
+        }
+    }
+    println!(
+        "suggest (1 thread): {:.0} calls/s, {:.1} µs mean",
+        n as f64 / t.elapsed().as_secs_f64(),
+        t.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
+}

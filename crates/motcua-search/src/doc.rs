@@ -1,0 +1,200 @@
+//! What is indexed for one procedure ([`SearchDoc`]) and what the index keeps beside
+//! tantivy to render hits ([`DocData`]).
+
+use motcua_catalog::{Level, OnlineLevel, Procedure, SubjectKind};
+use serde::{Deserialize, Serialize};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+use crate::fold::fold_bytes;
+
+/// One procedure as the search engine sees it.
+///
+/// Filter values (`fields`, `subjects`, `subject_kinds`, `agencies`, `levels`,
+/// `online_level`) are matched exactly after [`crate::normalize_facet`] (folded words joined
+/// by single spaces), so "Hộ tịch", "ho tich" and "HỘ TỊCH" are one value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    /// National code, e.g. `1.001193`; unique in the index.
+    pub code: String,
+    pub name: String,
+    /// Fields (lĩnh vực): searched (second to the name) and filterable.
+    pub fields: Vec<String>,
+    /// Subjects as published ("Công dân Việt Nam"): searched like fields and filterable.
+    pub subjects: Vec<String>,
+    /// Subject kinds (`citizen`, `business`, …): filterable with the subject filter.
+    pub subject_kinds: Vec<String>,
+    /// Agency names or codes: filterable, and searched with the body's weight.
+    pub agencies: Vec<String>,
+    /// Levels (`ministry`, `province`, `commune`, `other`): filterable.
+    pub levels: Vec<String>,
+    /// Online level (`full_process`, `partial`, `none`): filterable.
+    pub online_level: String,
+    /// Steps, documents, results, legal basis, conditions and keywords: searched with the
+    /// lowest weight; snippets are cut from it.
+    pub body: String,
+}
+
+/// The filter value of a level.
+pub fn level_code(l: Level) -> &'static str {
+    match l {
+        Level::Ministry => "ministry",
+        Level::Province => "province",
+        Level::Commune => "commune",
+        Level::Other => "other",
+    }
+}
+
+/// The filter value of an online level.
+pub fn online_level_code(l: OnlineLevel) -> &'static str {
+    match l {
+        OnlineLevel::FullProcess => "full_process",
+        OnlineLevel::Partial => "partial",
+        OnlineLevel::None => "none",
+    }
+}
+
+/// The filter value of a subject kind.
+pub fn subject_kind_code(k: SubjectKind) -> &'static str {
+    match k {
+        SubjectKind::Citizen => "citizen",
+        SubjectKind::Foreigner => "foreigner",
+        SubjectKind::OverseasVietnamese => "overseas_vietnamese",
+        SubjectKind::Business => "business",
+        SubjectKind::ForeignInvestedBusiness => "foreign_invested_business",
+        SubjectKind::Cooperative => "cooperative",
+        SubjectKind::Organisation => "organisation",
+        SubjectKind::ForeignOrganisation => "foreign_organisation",
+        SubjectKind::CivilServant => "civil_servant",
+        SubjectKind::PartyMember => "party_member",
+        SubjectKind::PartyOrganisation => "party_organisation",
+        SubjectKind::Other => "other",
+    }
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    let s = s.trim();
+    if !s.is_empty() && !v.iter().any(|x| x == s) {
+        v.push(s.to_owned());
+    }
+}
+
+impl From<&Procedure> for SearchDoc {
+    fn from(p: &Procedure) -> Self {
+        let mut agencies = Vec::new();
+        for a in [
+            &p.competent_agency,
+            &p.implementing_agency,
+            &p.authorized_agency,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            push_unique(&mut agencies, a);
+        }
+        let mut subject_kinds = Vec::new();
+        for s in &p.subjects {
+            push_unique(&mut subject_kinds, subject_kind_code(s.kind));
+        }
+        let mut levels = Vec::new();
+        for l in &p.levels {
+            push_unique(&mut levels, level_code(*l));
+        }
+
+        let mut body = String::with_capacity(p.steps.len() + 1024);
+        let mut para = |s: &str| {
+            let s = s.trim();
+            if !s.is_empty() {
+                if !body.is_empty() {
+                    body.push('\n');
+                }
+                body.push_str(s);
+            }
+        };
+        para(&p.steps);
+        for d in &p.documents {
+            para(&d.name);
+        }
+        for r in &p.results {
+            para(&r.name);
+            if let Some(c) = &r.code {
+                para(c);
+            }
+        }
+        for l in &p.legal_basis {
+            match &l.number {
+                Some(n) if !l.title.contains(n.as_str()) => para(&format!("{n} {}", l.title)),
+                _ => para(&l.title),
+            }
+        }
+        if let Some(c) = &p.conditions {
+            para(c);
+        }
+        if !p.keywords.is_empty() {
+            para(&p.keywords.join(", "));
+        }
+
+        SearchDoc {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            fields: p.fields.clone(),
+            subjects: p.subjects.iter().map(|s| s.text.clone()).collect(),
+            subject_kinds,
+            agencies,
+            levels,
+            online_level: online_level_code(p.online_level).to_owned(),
+            body,
+        }
+    }
+}
+
+fn nfc(s: &str) -> String {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// What the index keeps in memory per procedure to render a hit.
+#[derive(Debug)]
+pub(crate) struct DocData {
+    pub code: String,
+    pub name: String,
+    pub body: String,
+    /// [`fold_bytes`] of `body`: byte `i` is char `i` of `body`, folded.
+    pub body_folded: String,
+    /// Byte offset in `body` of every [`MARK_EVERY`]-th char.
+    pub body_marks: Vec<u32>,
+}
+
+/// Spacing of [`DocData::body_marks`], in chars.
+pub(crate) const MARK_EVERY: usize = 64;
+
+impl DocData {
+    pub fn new(doc: &SearchDoc) -> Self {
+        let body = nfc(&doc.body);
+        // `fold_bytes` only yields ASCII.
+        let body_folded = String::from_utf8(fold_bytes(&body)).unwrap_or_default();
+        let body_marks = body
+            .char_indices()
+            .step_by(MARK_EVERY)
+            .map(|(b, _)| b as u32)
+            .collect();
+        DocData {
+            code: doc.code.clone(),
+            name: nfc(&doc.name),
+            body,
+            body_folded,
+            body_marks,
+        }
+    }
+
+    /// Approximate heap size in bytes.
+    pub fn heap_size(&self) -> usize {
+        self.code.capacity()
+            + self.name.capacity()
+            + self.body.capacity()
+            + self.body_folded.capacity()
+            + self.body_marks.capacity() * 4
+    }
+}
