@@ -20,6 +20,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("conflict on {0}")]
     Conflict(&'static str),
     #[error("service unavailable: {0}")]
@@ -73,6 +75,7 @@ impl ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -108,6 +111,13 @@ impl ApiError {
                 "Forbidden",
                 "Bạn không có quyền thực hiện thao tác này.".to_owned(),
                 "You are not allowed to do this.".to_owned(),
+                vec![],
+            ),
+            Self::MethodNotAllowed => (
+                "urn:motcua:problem:method-not-allowed",
+                "Method not allowed",
+                "Phương thức HTTP này không được hỗ trợ tại địa chỉ này; xem tiêu đề Allow.".to_owned(),
+                "This HTTP method is not supported here; see the Allow header.".to_owned(),
                 vec![],
             ),
             Self::Conflict(field) => (

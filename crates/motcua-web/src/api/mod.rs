@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/calendar/{year}", get(calendar::year))
         .fallback(|| async { crate::error::ApiError::NotFound })
+        .layer(axum::middleware::map_response(extract::method_not_allowed_as_problem))
 }
 
 /// Parses `expand=a,b` against the names an endpoint knows; unknown names are refused.
