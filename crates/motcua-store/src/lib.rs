@@ -86,7 +86,11 @@ pub trait Store: Send + Sync + 'static {
     /// The current version of a procedure.
     async fn get_procedure(&self, code: &str) -> StoreResult<Option<StoredProcedure>>;
     /// A given version of a procedure (what a dossier was received under).
-    async fn get_procedure_version(&self, code: &str, version: i32) -> StoreResult<Option<StoredProcedure>>;
+    async fn get_procedure_version(
+        &self,
+        code: &str,
+        version: i32,
+    ) -> StoreResult<Option<StoredProcedure>>;
     /// Every version of a procedure, oldest first, without documents' raw fields.
     async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<StoredProcedure>>;
     /// The current version of every procedure (to build the search index), by code.

@@ -140,7 +140,8 @@ pub(crate) const SELECT_PROCEDURE_STATE: &str = "SELECT p.id, p.current_version,
 
 pub(crate) const INSERT_PROCEDURE: &str = "INSERT INTO procedures (code, current_version, name, updated_at) VALUES ($1, 1, $2, $3) RETURNING id";
 
-pub(crate) const BUMP_PROCEDURE: &str = "UPDATE procedures SET current_version = $2, name = $3, updated_at = $4 WHERE id = $1";
+pub(crate) const BUMP_PROCEDURE: &str =
+    "UPDATE procedures SET current_version = $2, name = $3, updated_at = $4 WHERE id = $1";
 
 pub(crate) const INSERT_PROCEDURE_VERSION: &str = "INSERT INTO procedure_versions (procedure_id, version, fingerprint, document, raw, source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
@@ -152,4 +153,5 @@ pub(crate) const SELECT_PROCEDURE_VERSIONS: &str = "SELECT p.code, v.version, v.
 
 pub(crate) const SELECT_CURRENT_PROCEDURES: &str = "SELECT p.code, v.version, v.fingerprint, v.document, '' AS raw, v.source, v.created_at FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.current_version ORDER BY p.code";
 
-pub(crate) const CATALOG_STAMP: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(current_version), 0) AS BIGINT) FROM procedures";
+pub(crate) const CATALOG_STAMP: &str =
+    "SELECT COUNT(*), CAST(COALESCE(SUM(current_version), 0) AS BIGINT) FROM procedures";

@@ -59,8 +59,19 @@ impl Catalog {
                 (p.code.clone(), summary)
             })
             .collect();
-        let fields = fields.into_iter().map(|(name, count)| FieldCount { name: name.to_owned(), count }).collect();
-        Ok(Self { index, summaries, fields, stamp })
+        let fields = fields
+            .into_iter()
+            .map(|(name, count)| FieldCount {
+                name: name.to_owned(),
+                count,
+            })
+            .collect();
+        Ok(Self {
+            index,
+            summaries,
+            fields,
+            stamp,
+        })
     }
 }
 
@@ -86,8 +97,14 @@ impl CatalogService {
     pub async fn load(store: &dyn Store) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
         let catalog = load(store).await?;
-        tracing::info!(procedures = catalog.summaries.len(), ms = started.elapsed().as_millis() as u64, "catalog index built");
-        Ok(Self { current: RwLock::new(Arc::new(catalog)) })
+        tracing::info!(
+            procedures = catalog.summaries.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "catalog index built"
+        );
+        Ok(Self {
+            current: RwLock::new(Arc::new(catalog)),
+        })
     }
 
     pub fn get(&self) -> Arc<Catalog> {
@@ -100,7 +117,10 @@ impl CatalogService {
             return Ok(false);
         }
         let catalog = load(store).await?;
-        tracing::info!(procedures = catalog.summaries.len(), "catalog changed: index rebuilt");
+        tracing::info!(
+            procedures = catalog.summaries.len(),
+            "catalog changed: index rebuilt"
+        );
         *self.current.write().expect("catalog lock") = Arc::new(catalog);
         Ok(true)
     }

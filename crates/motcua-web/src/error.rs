@@ -116,7 +116,8 @@ impl ApiError {
             Self::MethodNotAllowed => (
                 "urn:motcua:problem:method-not-allowed",
                 "Method not allowed",
-                "Phương thức HTTP này không được hỗ trợ tại địa chỉ này; xem tiêu đề Allow.".to_owned(),
+                "Phương thức HTTP này không được hỗ trợ tại địa chỉ này; xem tiêu đề Allow."
+                    .to_owned(),
                 "This HTTP method is not supported here; see the Allow header.".to_owned(),
                 vec![],
             ),

@@ -47,10 +47,7 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state; loads the working calendar from the store.
-    pub async fn new(
-        store: Arc<dyn Store>,
-        config: WebConfig,
-    ) -> anyhow::Result<Self> {
+    pub async fn new(store: Arc<dyn Store>, config: WebConfig) -> anyhow::Result<Self> {
         let catalogs = Arc::new(i18n::Catalogs::load());
         let templates = Arc::new(templates::environment(catalogs));
         let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);

@@ -67,7 +67,10 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            assert!(env.get_template(&name).is_ok(), "templates/{name} is not embedded in templates.rs");
+            assert!(
+                env.get_template(&name).is_ok(),
+                "templates/{name} is not embedded in templates.rs"
+            );
         }
     }
 }

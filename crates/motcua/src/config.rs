@@ -127,7 +127,17 @@ impl Config {
                     .only(&["DATABASE_URL"])
                     .map(|_| "database_url".into()),
             )
-            .merge(Env::prefixed("MOTCUA_").split("__").ignore(&["CONFIG"]))
+            .merge(Env::prefixed("MOTCUA_").split("__").ignore(&[
+                "CONFIG",
+                "LOG_FILTER",
+                "TEST_BACKEND",
+                "TEST_DATABASE_URL",
+                "TEST_PG_URL",
+                "SKIP_BROWSER",
+                "SKIP_POSTGRES",
+                "CHROMIUM",
+                "CHROMEDRIVER",
+            ]))
             .merge(Serialized::defaults(overrides));
         let config: Config = figment
             .extract()

@@ -31,19 +31,28 @@ pub struct CatalogImport {
 /// Imports national-portal procedure files (`*.jsonl`, one procedure per line): parses them,
 /// keeps every original field beside the parsed ones, and stores a new version of each
 /// procedure whose content changed. Re-importing the same files changes nothing.
-pub async fn tthc_files(store: &dyn Store, paths: &[std::path::PathBuf]) -> anyhow::Result<CatalogImport> {
+pub async fn tthc_files(
+    store: &dyn Store,
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<CatalogImport> {
     use std::io::Read;
     anyhow::ensure!(!paths.is_empty(), "give at least one file to import");
     let mut input: Box<dyn Read> = Box::new(std::io::empty());
     for path in paths {
-        let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
         // A newline between files keeps a last line without one from merging with the next file.
         input = Box::new(input.chain(file).chain(&b"\n"[..]));
     }
     let batch = motcua_catalog::parse_reader(std::io::BufReader::new(input));
     let source = paths
         .iter()
-        .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut records = Vec::with_capacity(batch.procedures.len());
@@ -60,5 +69,9 @@ pub async fn tthc_files(store: &dyn Store, paths: &[std::path::PathBuf]) -> anyh
         });
     }
     let stored = store.import_procedures(&records).await?;
-    Ok(CatalogImport { report: batch.report, stored, failed_lines: batch.errors })
+    Ok(CatalogImport {
+        report: batch.report,
+        stored,
+        failed_lines: batch.errors,
+    })
 }

@@ -32,6 +32,9 @@ pub async fn open_ready_store(config: &Config, migrate: bool) -> anyhow::Result<
 }
 
 pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result<()> {
+    // Signals are caught from the very start: a SIGTERM during start-up (migrations, demo
+    // data) still ends in a clean shutdown instead of the default abrupt exit.
+    let shutdown = ShutdownSignal::install()?;
     let addr = config.listen_addr()?;
     let store = open_ready_store(config, migrate).await?;
     if demo {
@@ -69,7 +72,7 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
         local.port()
     );
     tracing::info!(listen = %local, database = %config.database_label(), "serving");
-    motcua_web::serve(listener, state, shutdown_signal()).await?;
+    motcua_web::serve(listener, state, shutdown.wait()).await?;
     tracing::info!("shutting down");
     catalog_refresh.abort();
     worker.stop().await;
@@ -85,30 +88,48 @@ fn spawn_catalog_refresh(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             ticks.tick().await;
             if let Err(err) = state.catalog.refresh_if_changed(state.store.as_ref()).await {
-                tracing::warn!(error = format!("{err:#}"), "catalog refresh failed; will retry");
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    "catalog refresh failed; will retry"
+                );
             }
         }
     })
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C and SIGTERM, listened for from the moment it is installed.
+struct ShutdownSignal {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignal {
+    #[cfg(unix)]
+    fn install() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+            interrupt: signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?,
+        })
+    }
+
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    fn install() -> anyhow::Result<Self> {
+        Ok(Self {})
+    }
+
+    /// Resolves on the first signal (including one received before this was awaited).
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.interrupt.recv() => {},
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

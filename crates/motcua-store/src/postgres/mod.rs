@@ -18,6 +18,9 @@ use crate::{Store, StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// How long start-up waits for PostgreSQL to answer before saying it cannot be reached.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct PgStore {
     pool: PgPool,
     max: u32,
@@ -35,18 +38,33 @@ impl PgStore {
         if let Some(schema) = &options.pg_schema {
             connect = connect.options([("search_path", schema.as_str())]);
         }
+        // One direct connection first: the pool would retry a refused connection until its
+        // acquire timeout and then report only "pool timed out", hiding the cause.
+        let probe =
+            tokio::time::timeout(CONNECT_TIMEOUT, sqlx::ConnectOptions::connect(&connect)).await;
+        let fail = |why: String| {
+            StoreError::Config(format!(
+                "cannot connect to PostgreSQL at {}: {why}",
+                crate::redact_url(url)
+            ))
+        };
+        match probe {
+            Err(_) => {
+                return Err(fail(format!(
+                    "no answer within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(fail(e.to_string())),
+            Ok(Ok(conn)) => {
+                let _ = sqlx::Connection::close(conn).await;
+            }
+        }
         let max = options.max_connections.max(2);
         let pool = PgPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(options.busy_timeout)
-            .connect_with(connect)
-            .await
-            .map_err(|e| {
-                StoreError::Config(format!(
-                    "cannot connect to PostgreSQL at {}: {e}",
-                    crate::redact_url(url)
-                ))
-            })?;
+            .connect_lazy_with(connect);
         Ok(Self { pool, max })
     }
 
@@ -450,12 +468,23 @@ impl Store for PgStore {
                 }
                 Some((id, current, _)) => {
                     counts.new_versions += 1;
-                    sqlx::query(BUMP_PROCEDURE).bind(id).bind(current + 1).bind(&r.name).bind(now).execute(&mut *tx).await?;
+                    sqlx::query(BUMP_PROCEDURE)
+                        .bind(id)
+                        .bind(current + 1)
+                        .bind(&r.name)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
                     (id, current + 1)
                 }
                 None => {
                     counts.inserted += 1;
-                    let id: i64 = sqlx::query_scalar(INSERT_PROCEDURE).bind(&r.code).bind(&r.name).bind(now).fetch_one(&mut *tx).await?;
+                    let id: i64 = sqlx::query_scalar(INSERT_PROCEDURE)
+                        .bind(&r.code)
+                        .bind(&r.name)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
                     (id, 1)
                 }
             };
@@ -475,19 +504,35 @@ impl Store for PgStore {
     }
 
     async fn get_procedure(&self, code: &str) -> StoreResult<Option<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURE).bind(code).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURE)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
-    async fn get_procedure_version(&self, code: &str, version: i32) -> StoreResult<Option<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSION).bind(code).bind(version).fetch_optional(&self.pool).await?)
+    async fn get_procedure_version(
+        &self,
+        code: &str,
+        version: i32,
+    ) -> StoreResult<Option<StoredProcedure>> {
+        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSION)
+            .bind(code)
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSIONS).bind(code).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSIONS)
+            .bind(code)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURES).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURES)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn catalog_stamp(&self) -> StoreResult<(i64, i64)> {

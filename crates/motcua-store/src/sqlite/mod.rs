@@ -527,12 +527,23 @@ impl Store for SqliteStore {
                 }
                 Some((id, current, _)) => {
                     counts.new_versions += 1;
-                    sqlx::query(BUMP_PROCEDURE).bind(id).bind(current + 1).bind(&r.name).bind(now).execute(&mut *tx).await?;
+                    sqlx::query(BUMP_PROCEDURE)
+                        .bind(id)
+                        .bind(current + 1)
+                        .bind(&r.name)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
                     (id, current + 1)
                 }
                 None => {
                     counts.inserted += 1;
-                    let id: i64 = sqlx::query_scalar(INSERT_PROCEDURE).bind(&r.code).bind(&r.name).bind(now).fetch_one(&mut *tx).await?;
+                    let id: i64 = sqlx::query_scalar(INSERT_PROCEDURE)
+                        .bind(&r.code)
+                        .bind(&r.name)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
                     (id, 1)
                 }
             };
@@ -552,22 +563,40 @@ impl Store for SqliteStore {
     }
 
     async fn get_procedure(&self, code: &str) -> StoreResult<Option<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURE).bind(code).fetch_optional(&self.reader).await?)
+        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURE)
+            .bind(code)
+            .fetch_optional(&self.reader)
+            .await?)
     }
 
-    async fn get_procedure_version(&self, code: &str, version: i32) -> StoreResult<Option<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSION).bind(code).bind(version).fetch_optional(&self.reader).await?)
+    async fn get_procedure_version(
+        &self,
+        code: &str,
+        version: i32,
+    ) -> StoreResult<Option<StoredProcedure>> {
+        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSION)
+            .bind(code)
+            .bind(version)
+            .fetch_optional(&self.reader)
+            .await?)
     }
 
     async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSIONS).bind(code).fetch_all(&self.reader).await?)
+        Ok(sqlx::query_as(SELECT_PROCEDURE_VERSIONS)
+            .bind(code)
+            .fetch_all(&self.reader)
+            .await?)
     }
 
     async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURES).fetch_all(&self.reader).await?)
+        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURES)
+            .fetch_all(&self.reader)
+            .await?)
     }
 
     async fn catalog_stamp(&self) -> StoreResult<(i64, i64)> {
-        Ok(sqlx::query_as(CATALOG_STAMP).fetch_one(&self.reader).await?)
+        Ok(sqlx::query_as(CATALOG_STAMP)
+            .fetch_one(&self.reader)
+            .await?)
     }
 }

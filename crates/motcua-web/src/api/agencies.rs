@@ -184,7 +184,10 @@ pub async fn create(
 
 /// A page of agencies (`items`, `total`, `page`, `per_page`).
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "documents the shape of Page<Agency> in the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "documents the shape of Page<Agency> in the OpenAPI document"
+)]
 pub struct AgencyPage {
     items: Vec<Agency>,
     total: i64,

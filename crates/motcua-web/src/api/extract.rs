@@ -22,7 +22,9 @@ fn field_of(detail: &str, after: &str) -> Option<String> {
     let rest = &detail[detail.find(after)? + after.len()..];
     let (path, _) = rest.split_once(": ")?;
     let plausible = !path.is_empty()
-        && path.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
     plausible.then(|| path.to_owned())
 }
 
@@ -80,17 +82,23 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Turns axum's bare 405 into problem details, keeping its `Allow` header.
-pub async fn method_not_allowed_as_problem(response: axum::response::Response) -> axum::response::Response {
+pub async fn method_not_allowed_as_problem(
+    response: axum::response::Response,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if response.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED
-        || response.headers().contains_key(axum::http::header::CONTENT_TYPE)
+        || response
+            .headers()
+            .contains_key(axum::http::header::CONTENT_TYPE)
     {
         return response;
     }
     let allow = response.headers().get(axum::http::header::ALLOW).cloned();
     let mut problem = ApiError::MethodNotAllowed.into_response();
     if let Some(allow) = allow {
-        problem.headers_mut().insert(axum::http::header::ALLOW, allow);
+        problem
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
     }
     problem
 }
@@ -100,9 +108,21 @@ mod tests {
     #[test]
     fn names_the_field_from_axum_messages() {
         let json = "Failed to deserialize the JSON body into the target type: valid_from: input contains invalid characters at line 1 column 80";
-        assert_eq!(super::field_of(json, "target type: ").as_deref(), Some("valid_from"));
+        assert_eq!(
+            super::field_of(json, "target type: ").as_deref(),
+            Some("valid_from")
+        );
         let query = "Failed to deserialize query string: page: invalid digit found in string";
-        assert_eq!(super::field_of(query, "query string: ").as_deref(), Some("page"));
-        assert_eq!(super::field_of("Failed to parse the request body as JSON: EOF while parsing", "target type: "), None);
+        assert_eq!(
+            super::field_of(query, "query string: ").as_deref(),
+            Some("page")
+        );
+        assert_eq!(
+            super::field_of(
+                "Failed to parse the request body as JSON: EOF while parsing",
+                "target type: "
+            ),
+            None
+        );
     }
 }

@@ -3,9 +3,9 @@
 
 pub mod agencies;
 pub mod calendar;
-pub mod procedures;
 mod extract;
 pub mod openapi;
+pub mod procedures;
 mod units;
 
 use axum::Router;
@@ -35,7 +35,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/calendar/{year}", get(calendar::year))
         .fallback(|| async { crate::error::ApiError::NotFound })
-        .layer(axum::middleware::map_response(extract::method_not_allowed_as_problem))
+        .layer(axum::middleware::map_response(
+            extract::method_not_allowed_as_problem,
+        ))
 }
 
 /// Parses `expand=a,b` against the names an endpoint knows; unknown names are refused.

@@ -66,7 +66,10 @@ mod tests {
             "/api/v1/calendar/tet",
             "/api/v1/calendar/notices/{year}",
         ] {
-            assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
+            assert!(
+                paths.contains_key(path),
+                "{path} missing from the OpenAPI document"
+            );
         }
         assert!(json["components"]["schemas"]["Problem"].is_object());
         assert!(json["components"]["schemas"]["Channel"].is_object());

@@ -7,8 +7,8 @@ use motcua_store::StoredProcedure;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiQuery, parse_expand};
-use crate::catalog::{FieldCount, ProcedureSummary};
 use crate::AppState;
+use crate::catalog::{FieldCount, ProcedureSummary};
 use crate::error::{ApiError, ApiResult};
 
 /// A procedure as the API and the pages show it: the parsed document and its version.
@@ -32,17 +32,30 @@ pub struct VersionInfo {
 
 /// Decodes a stored version; the raw national-portal fields only when asked for.
 pub fn decode(stored: &StoredProcedure, with_raw: bool) -> ApiResult<Procedure> {
-    let mut procedure: Procedure = serde_json::from_str(&stored.document)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored procedure {} unreadable: {e}", stored.code)))?;
+    let mut procedure: Procedure = serde_json::from_str(&stored.document).map_err(|e| {
+        ApiError::Internal(anyhow::anyhow!(
+            "stored procedure {} unreadable: {e}",
+            stored.code
+        ))
+    })?;
     if with_raw && !stored.raw.is_empty() {
-        procedure.raw = serde_json::from_str::<RawFields>(&stored.raw)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("raw fields of {} unreadable: {e}", stored.code)))?;
+        procedure.raw = serde_json::from_str::<RawFields>(&stored.raw).map_err(|e| {
+            ApiError::Internal(anyhow::anyhow!(
+                "raw fields of {} unreadable: {e}",
+                stored.code
+            ))
+        })?;
     }
     Ok(procedure)
 }
 
 /// Loads a procedure (a given version, or the current one) with what `expand` names.
-pub async fn load(state: &AppState, code: &str, version: Option<i32>, expand: &[&str]) -> ApiResult<ProcedureView> {
+pub async fn load(
+    state: &AppState,
+    code: &str,
+    version: Option<i32>,
+    expand: &[&str],
+) -> ApiResult<ProcedureView> {
     let stored = match version {
         Some(v) => state.store.get_procedure_version(code, v).await?,
         None => state.store.get_procedure(code).await?,
@@ -56,13 +69,22 @@ pub async fn load(state: &AppState, code: &str, version: Option<i32>, expand: &[
                 .procedure_versions(code)
                 .await?
                 .into_iter()
-                .map(|v| VersionInfo { version: v.version, fingerprint: v.fingerprint, source: v.source, created_at: v.created_at })
+                .map(|v| VersionInfo {
+                    version: v.version,
+                    fingerprint: v.fingerprint,
+                    source: v.source,
+                    created_at: v.created_at,
+                })
                 .collect(),
         )
     } else {
         None
     };
-    Ok(ProcedureView { procedure, version: stored.version, versions })
+    Ok(ProcedureView {
+        procedure,
+        version: stored.version,
+        versions,
+    })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -152,7 +174,12 @@ pub fn search(state: &AppState, q: &ListQuery) -> ApiResult<ListPage> {
         q.page.unwrap_or(1).max(1) as usize,
         (q.per_page.unwrap_or(20) as usize).clamp(1, motcua_search::MAX_PER_PAGE),
     );
-    let non_empty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let non_empty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     if let Some(field) = non_empty(&q.field) {
         request = request.field(field);
     }
@@ -160,7 +187,11 @@ pub fn search(state: &AppState, q: &ListQuery) -> ApiResult<ListPage> {
         request = request.agency(agency);
     }
     if let Some(level) = non_empty(&q.level) {
-        one_of("level", &level, &["ministry", "province", "commune", "other"])?;
+        one_of(
+            "level",
+            &level,
+            &["ministry", "province", "commune", "other"],
+        )?;
         request = request.level(level);
     }
     if let Some(online) = non_empty(&q.online) {
@@ -171,7 +202,10 @@ pub fn search(state: &AppState, q: &ListQuery) -> ApiResult<ListPage> {
         request = request.subject(subject);
     }
     let catalog = state.catalog.get();
-    let results = catalog.index.search(&request).map_err(|e| ApiError::Internal(e.into()))?;
+    let results = catalog
+        .index
+        .search(&request)
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let items = results
         .hits
         .into_iter()
@@ -185,13 +219,22 @@ pub fn search(state: &AppState, q: &ListQuery) -> ApiResult<ListPage> {
             })
         })
         .collect();
-    Ok(ListPage { items, total: results.total, page: results.page, per_page: results.per_page, relaxed: results.relaxed })
+    Ok(ListPage {
+        items,
+        total: results.total,
+        page: results.page,
+        per_page: results.per_page,
+        relaxed: results.relaxed,
+    })
 }
 
 /// `GET /api/v1/procedures?q=&field=&agency=&level=&online=&subject=&page=&per_page=`:
 /// ranked, diacritics- and typo-tolerant search over the catalog.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "procedures", params(ListQuery), responses((status = 200, body = ListPage), (status = 422, body = crate::error::Problem)))]
-pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<ListPage>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<ListPage>> {
     Ok(Json(search(&state, &q)?))
 }
 
@@ -211,10 +254,18 @@ pub struct Suggestion {
 
 /// `GET /api/v1/procedures/suggest?q=dang ky kh`: names completing what was typed.
 #[utoipa::path(get, path = "/api/v1/procedures/suggest", tag = "procedures", params(SuggestQuery), responses((status = 200, body = [Suggestion])))]
-pub async fn suggest(State(state): State<AppState>, ApiQuery(q): ApiQuery<SuggestQuery>) -> Json<Vec<Suggestion>> {
+pub async fn suggest(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<SuggestQuery>,
+) -> Json<Vec<Suggestion>> {
     let limit = q.limit.unwrap_or(8).clamp(1, 20) as usize;
     let found = state.catalog.get().index.suggest(&q.q, limit);
-    Json(found.into_iter().map(|(code, name)| Suggestion { code, name }).collect())
+    Json(
+        found
+            .into_iter()
+            .map(|(code, name)| Suggestion { code, name })
+            .collect(),
+    )
 }
 
 /// `GET /api/v1/fields`: every field (lĩnh vực) with its number of procedures.

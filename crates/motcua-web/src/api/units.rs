@@ -114,7 +114,10 @@ pub async fn show(
 
 /// A page of administrative units.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "documents the shape of Page<AdminUnit> in the OpenAPI document")]
+#[expect(
+    dead_code,
+    reason = "documents the shape of Page<AdminUnit> in the OpenAPI document"
+)]
 pub struct UnitPage {
     items: Vec<AdminUnit>,
     total: i64,

@@ -49,7 +49,10 @@ pub async fn home(State(state): State<AppState>, lang: Lang, uri: OriginalUri) -
         Ok::<_, motcua_store::StoreError>((agencies, provinces, communes))
     };
     let catalog = state.catalog.get();
-    let popular: Vec<_> = POPULAR.iter().filter_map(|code| catalog.summaries.get(*code).cloned()).collect();
+    let popular: Vec<_> = POPULAR
+        .iter()
+        .filter_map(|code| catalog.summaries.get(*code).cloned())
+        .collect();
     let mut top_fields = catalog.fields.clone();
     top_fields.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     top_fields.truncate(12);

@@ -51,7 +51,15 @@ pub async fn show(
     let levels: Vec<String> = p
         .levels
         .iter()
-        .map(|l| format!("procedure.level.{}", serde_json::to_value(l).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()))
+        .map(|l| {
+            format!(
+                "procedure.level.{}",
+                serde_json::to_value(l)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )
+        })
         .collect();
     page(
         &state,
@@ -70,7 +78,7 @@ pub fn format_vnd(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);

@@ -20,7 +20,14 @@ pub async fn procedures(
     let pages = results.total.div_ceil(results.per_page.max(1));
     // Query string without the page number, for the pager links.
     let mut base: Vec<(&str, &str)> = Vec::new();
-    for (key, value) in [("q", &q.q), ("field", &q.field), ("level", &q.level), ("online", &q.online), ("agency", &q.agency), ("subject", &q.subject)] {
+    for (key, value) in [
+        ("q", &q.q),
+        ("field", &q.field),
+        ("level", &q.level),
+        ("online", &q.online),
+        ("agency", &q.agency),
+        ("subject", &q.subject),
+    ] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
             base.push((key, v));
         }
@@ -48,13 +55,21 @@ pub async fn procedures(
 /// The fields (lĩnh vực) directory.
 pub async fn fields(State(state): State<AppState>, lang: Lang, uri: OriginalUri) -> Response {
     let catalog = state.catalog.get();
-    page(&state, lang, &uri, "fields.html", minijinja::context! { fields => catalog.fields.clone() })
+    page(
+        &state,
+        lang,
+        &uri,
+        "fields.html",
+        minijinja::context! { fields => catalog.fields.clone() },
+    )
 }
 
 fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_owned(),
             _ => format!("%{b:02X}"),
         })

@@ -1,0 +1,14 @@
+//! The HTTP surface of motcua, end to end: the real server started in-process on a free port
+//! over a real database (`MOTCUA_TEST_BACKEND=sqlite|postgres`), driven with an HTTP client.
+//!
+//! One module per area, mirroring the routes; requests go through the typed helpers in
+//! `helpers.rs`.
+
+#[path = "../common/app.rs"]
+mod app;
+mod helpers;
+
+mod agencies;
+mod ops;
+mod pages;
+mod units;
