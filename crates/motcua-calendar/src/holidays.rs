@@ -27,7 +27,19 @@ use serde::{Deserialize, Serialize};
 use crate::lunar::{self, LunarDate, LunarError};
 
 /// What a day off is for. Notices use it to say which default days they replace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayKind {
     /// 1/1.

@@ -18,7 +18,9 @@ use crate::error::{FieldError, Validation};
 ///
 /// Level 1 is a letter and two digits (`H29` for a province, `G01` for a ministry); levels
 /// 2–4 are 2, 2 and 3 upper-case alphanumerics. The code appears in every dossier code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct AgencyCode(String);
 

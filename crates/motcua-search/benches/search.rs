@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p motcua-search` builds the index from `../shared/data/tthc/*.jsonl`, then
 //! runs ~50 realistic phrasings (with and without diacritics, typos, everyday words) from 1
-//! and 2 threads sharing one `SearchIndex`, and prints queries/s and p50/p99 latency.
+//! and 2 threads sharing one `SearchIndex`, and prints queries/s, p50/p99 latency and the CPU
+//! time per query (process CPU time / queries: independent of other load on the machine).
 //! Set `BENCH_SECONDS` to change the duration of each run (default 3).
 
 use std::fs::File;
@@ -80,6 +81,18 @@ fn rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// CPU time (user + system) consumed by the whole process so far, from `/proc/self/stat`
+/// (clock ticks of 10 ms). Unlike wall time, it does not depend on other load on the
+/// machine: CPU time per query gives the capacity of idle cores.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which ends with ')'): state is field 3, utime 14.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -90,13 +103,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Runs the query list in a loop from `threads` threads for `secs`; returns (queries,
 /// wall time, latencies).
-fn run(
-    index: &SearchIndex,
-    threads: usize,
-    secs: f64,
-    req: &dyn Fn(&str) -> SearchRequest,
-) -> (usize, Duration, Vec<Duration>) {
+fn run(index: &SearchIndex, threads: usize, secs: f64, req: &dyn Fn(&str) -> SearchRequest) -> Run {
     let reqs: Vec<SearchRequest> = QUERIES.iter().map(|q| req(q)).collect();
+    let cpu_start = cpu_time();
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(secs);
     let mut all = Vec::new();
@@ -124,17 +133,38 @@ fn run(
         }
     });
     let wall = start.elapsed();
+    let cpu = cpu_start
+        .zip(cpu_time())
+        .map_or(Duration::ZERO, |(a, b)| b.saturating_sub(a));
     all.sort_unstable();
-    (all.len(), wall, all)
+    Run {
+        queries: all.len(),
+        wall,
+        cpu,
+        latencies: all,
+    }
 }
 
-fn report(label: &str, (n, wall, lat): (usize, Duration, Vec<Duration>)) {
+struct Run {
+    queries: usize,
+    wall: Duration,
+    cpu: Duration,
+    latencies: Vec<Duration>,
+}
+
+fn report(label: &str, r: Run) {
+    let cpu_per_query = r.cpu.as_secs_f64() / r.queries.max(1) as f64;
     println!(
-        "{label:<44} {:>9.0} q/s   p50 {:>7.1} µs   p99 {:>7.1} µs   max {:>8.1} µs   ({n} queries)",
-        n as f64 / wall.as_secs_f64(),
-        percentile(&lat, 0.50).as_secs_f64() * 1e6,
-        percentile(&lat, 0.99).as_secs_f64() * 1e6,
-        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e6,
+        "{label:<44} {:>7.0} q/s  p50 {:>6.0} µs  p99 {:>7.0} µs  | CPU {:>5.0} µs/query → {:>6.0} q/s per idle core",
+        r.queries as f64 / r.wall.as_secs_f64(),
+        percentile(&r.latencies, 0.50).as_secs_f64() * 1e6,
+        percentile(&r.latencies, 0.99).as_secs_f64() * 1e6,
+        cpu_per_query * 1e6,
+        if cpu_per_query > 0.0 {
+            1.0 / cpu_per_query
+        } else {
+            0.0
+        },
     );
 }
 
@@ -194,21 +224,46 @@ fn main() {
             (t.elapsed() / 20, *q, total)
         })
         .collect();
-    per_query.sort_by(|a, b| b.0.cmp(&a.0));
+    per_query.sort_by_key(|q| std::cmp::Reverse(q.0));
     println!("slowest queries (page of 10 with snippets):");
     for (d, q, total) in per_query.iter().take(8) {
-        println!("  {:>8.1} µs  {q:?} ({total} results)", d.as_secs_f64() * 1e6);
+        println!(
+            "  {:>8.1} µs  {q:?} ({total} results)",
+            d.as_secs_f64() * 1e6
+        );
     }
 
     let with_snippets = |q: &str| SearchRequest::new(q);
     let no_snippets = |q: &str| SearchRequest::new(q).snippets(false);
-    report("1 thread, 10 hits + snippets", run(&index, 1, secs, &with_snippets));
-    report("2 threads, 10 hits + snippets", run(&index, 2, secs, &with_snippets));
-    report("1 thread, 10 hits, no snippets", run(&index, 1, secs, &no_snippets));
-    report("2 threads, 10 hits, no snippets", run(&index, 2, secs, &no_snippets));
-    report("20 threads (on 2 cores), 10 hits + snippets", run(&index, 20, secs, &with_snippets));
+    report(
+        "1 thread, 10 hits + snippets",
+        run(&index, 1, secs, &with_snippets),
+    );
+    report(
+        "2 threads, 10 hits + snippets",
+        run(&index, 2, secs, &with_snippets),
+    );
+    report(
+        "1 thread, 10 hits, no snippets",
+        run(&index, 1, secs, &no_snippets),
+    );
+    report(
+        "2 threads, 10 hits, no snippets",
+        run(&index, 2, secs, &no_snippets),
+    );
+    report(
+        "20 threads (on 2 cores), 10 hits + snippets",
+        run(&index, 20, secs, &with_snippets),
+    );
 
-    let prefixes = ["dang ky kh", "cap lai th", "ho ch", "ly li", "giay phep xa", "thu tuc"];
+    let prefixes = [
+        "dang ky kh",
+        "cap lai th",
+        "ho ch",
+        "ly li",
+        "giay phep xa",
+        "thu tuc",
+    ];
     let t = Instant::now();
     let mut n = 0;
     while t.elapsed() < Duration::from_secs_f64(secs.min(1.0)) {

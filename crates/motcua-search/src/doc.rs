@@ -5,7 +5,7 @@ use motcua_catalog::{Level, OnlineLevel, Procedure, SubjectKind};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::fold::fold_bytes;
+use crate::fold::{Word, analyze, fold_bytes};
 
 /// One procedure as the search engine sees it.
 ///
@@ -165,10 +165,12 @@ pub(crate) struct DocData {
     pub body_folded: String,
     /// Byte offset in `body` of every [`MARK_EVERY`]-th char.
     pub body_marks: Vec<u32>,
+    /// The analyzed words of `name` (for highlighting without re-analyzing).
+    pub name_words: Vec<Word>,
 }
 
 /// Spacing of [`DocData::body_marks`], in chars.
-pub(crate) const MARK_EVERY: usize = 64;
+pub(crate) const MARK_EVERY: usize = 16;
 
 impl DocData {
     pub fn new(doc: &SearchDoc) -> Self {
@@ -180,9 +182,11 @@ impl DocData {
             .step_by(MARK_EVERY)
             .map(|(b, _)| b as u32)
             .collect();
+        let name = nfc(&doc.name);
         DocData {
             code: doc.code.clone(),
-            name: nfc(&doc.name),
+            name_words: analyze(&name),
+            name,
             body,
             body_folded,
             body_marks,
@@ -196,5 +200,10 @@ impl DocData {
             + self.body.capacity()
             + self.body_folded.capacity()
             + self.body_marks.capacity() * 4
+            + self
+                .name_words
+                .iter()
+                .map(|w| w.text.capacity() + std::mem::size_of::<Word>())
+                .sum::<usize>()
     }
 }

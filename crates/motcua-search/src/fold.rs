@@ -267,13 +267,15 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -308,8 +310,8 @@ mod tests {
         assert_eq!(
             w,
             [
-                "truc", "tuyen", "7", "ngay", "lam", "viec", "5", "000", "vnd", "53", "2025",
-                "tt", "bca"
+                "truc", "tuyen", "7", "ngay", "lam", "viec", "5", "000", "vnd", "53", "2025", "tt",
+                "bca"
             ]
         );
         let words = analyze("Cấp lại");

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyzer::adjacent;
 use crate::doc::{DocData, MARK_EVERY};
-use crate::fold::analyze;
 
 /// Target length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 180;
@@ -87,7 +86,13 @@ fn push_plain(out: &mut Vec<Segment>, text: &str, collapse: bool) {
 
 /// Cuts `text[from..to]` into segments, `ranges` (sorted byte ranges inside) highlighted;
 /// ranges separated by white space only are merged ("khai sinh" is one mark).
-fn cut(text: &str, from: usize, to: usize, ranges: &[(usize, usize)], collapse: bool) -> Vec<Segment> {
+fn cut(
+    text: &str,
+    from: usize,
+    to: usize,
+    ranges: &[(usize, usize)],
+    collapse: bool,
+) -> Vec<Segment> {
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for &(a, b) in ranges {
         match merged.last_mut() {
@@ -109,14 +114,74 @@ fn cut(text: &str, from: usize, to: usize, ranges: &[(usize, usize)], collapse: 
     out
 }
 
-/// The name with the words in `terms` (folded, sorted) highlighted.
-pub(crate) fn name_segments(name: &str, terms: &[String]) -> Vec<Segment> {
-    let ranges: Vec<(usize, usize)> = analyze(name)
-        .into_iter()
-        .filter(|w| terms.binary_search(&w.text).is_ok())
-        .map(|w| (w.from, w.to))
-        .collect();
-    cut(name, 0, name.len(), &ranges, false)
+/// The first 8 bytes of a folded word as an integer: exact for words of up to 8 bytes
+/// (Vietnamese syllables), a prefilter for longer ones.
+fn word_key(w: &str) -> u64 {
+    let b = w.as_bytes();
+    let mut k = [0u8; 8];
+    let n = b.len().min(8);
+    k[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(k)
+}
+
+/// What one search highlights, prepared once for all its hits.
+pub(crate) struct Highlighter {
+    /// Sorted [`word_key`]s of the words to mark in names.
+    keys: Vec<u64>,
+    /// The words longer than 8 bytes, to confirm a key match.
+    long: Vec<String>,
+    /// Snippet terms: finder, length, digits or letters, unit.
+    terms: Vec<(memmem::Finder<'static>, usize, bool, usize)>,
+    units: usize,
+}
+
+impl Highlighter {
+    /// `words`: every folded word to mark; `units`: per query unit, the words satisfying it.
+    pub fn new(words: &[String], units: &[Vec<String>]) -> Self {
+        let mut keys: Vec<u64> = words.iter().map(|w| word_key(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let long = words.iter().filter(|w| w.len() > 8).cloned().collect();
+        let mut terms: Vec<(memmem::Finder<'static>, usize, bool, usize)> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (u, ws) in units.iter().enumerate() {
+            for w in ws {
+                // The folded body is ASCII.
+                if !w.is_empty() && w.is_ascii() && !seen.contains(&w.as_str()) {
+                    seen.push(w);
+                    let digit = w.as_bytes()[0].is_ascii_digit();
+                    terms.push((
+                        memmem::Finder::new(w.as_bytes()).into_owned(),
+                        w.len(),
+                        digit,
+                        u,
+                    ));
+                }
+            }
+        }
+        Highlighter {
+            keys,
+            long,
+            terms,
+            units: units.len(),
+        }
+    }
+
+    fn marks(&self, w: &str) -> bool {
+        self.keys.binary_search(&word_key(w)).is_ok()
+            && (w.len() <= 8 || self.long.iter().any(|l| l == w))
+    }
+
+    /// The name with the query's words highlighted.
+    pub fn name(&self, doc: &DocData) -> Vec<Segment> {
+        let ranges: Vec<(usize, usize)> = doc
+            .name_words
+            .iter()
+            .filter(|w| self.marks(&w.text))
+            .map(|w| (w.from, w.to))
+            .collect();
+        cut(&doc.name, 0, doc.name.len(), &ranges, false)
+    }
 }
 
 fn is_word_byte(b: u8, digit: bool) -> bool {
@@ -166,26 +231,19 @@ fn best_window(occ: &[(usize, usize, usize)], units: usize) -> (usize, usize, us
 }
 
 /// A passage of the body around the densest group of matches, matches highlighted; the
-/// start of the body when nothing matches. `units` holds, per query unit, the folded words
-/// that satisfy it: the best window covers the most units. The body is scanned by chunks of
+/// start of the body when nothing matches. The best window covers the most query units
+/// (a unit is covered by any of its words). The body is scanned by chunks of
 /// [`CHUNK_CHARS`] and the scan stops as soon as a window covers every unit (most bodies
 /// mention the procedure in their first lines), all but one after two chunks, or after
 /// [`SCAN_CHARS`].
-pub(crate) fn snippet_segments(doc: &DocData, units: &[Vec<String>]) -> Vec<Segment> {
+pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
     let folded = doc.body_folded.as_bytes();
     let n = folded.len();
     if n == 0 {
         return Vec::new();
     }
-    // (term, unit), ASCII terms only (the folded body is ASCII).
-    let mut terms: Vec<(&[u8], usize)> = Vec::new();
-    for (u, words) in units.iter().enumerate() {
-        for w in words {
-            if !w.is_empty() && w.is_ascii() && !terms.iter().any(|(t, _)| *t == w.as_bytes()) {
-                terms.push((w.as_bytes(), u));
-            }
-        }
-    }
+    let terms = &h.terms;
+    let units = h.units;
     let limit = n.min(SCAN_CHARS);
     let mut counts = vec![0usize; terms.len()];
     // (char position, length, unit)
@@ -194,19 +252,19 @@ pub(crate) fn snippet_segments(doc: &DocData, units: &[Vec<String>]) -> Vec<Segm
     let mut scanned = 0;
     while scanned < limit {
         let to = (scanned + CHUNK_CHARS).min(limit);
-        for (ti, &(t, unit)) in terms.iter().enumerate() {
+        for (ti, (finder, len, digit, unit)) in terms.iter().enumerate() {
+            let (len, digit, unit) = (*len, *digit, *unit);
             if counts[ti] >= MAX_OCCURRENCES {
                 continue;
             }
-            let digit = t[0].is_ascii_digit();
-            let hay = &folded[scanned..(to + t.len() - 1).min(n)];
-            for p in memmem::find_iter(hay, t) {
+            let hay = &folded[scanned..(to + len - 1).min(n)];
+            for p in finder.find_iter(hay) {
                 let pos = scanned + p;
-                let end = pos + t.len();
+                let end = pos + len;
                 let before_ok = pos == 0 || !is_word_byte(folded[pos - 1], digit);
                 let after_ok = end == n || !is_word_byte(folded[end], digit);
                 if before_ok && after_ok {
-                    occ.push((pos, t.len(), unit));
+                    occ.push((pos, len, unit));
                     counts[ti] += 1;
                     if counts[ti] == MAX_OCCURRENCES {
                         break;
@@ -216,11 +274,11 @@ pub(crate) fn snippet_segments(doc: &DocData, units: &[Vec<String>]) -> Vec<Segm
         }
         scanned = to;
         occ.sort_unstable();
-        (best_i, best_j, best_score) = best_window(&occ, units.len());
+        (best_i, best_j, best_score) = best_window(&occ, units);
         // Every unit in view, or all but one once two chunks were read: good enough for a
         // preview, and most bodies are then read no further.
-        if best_score == units.len()
-            || (scanned >= 2 * CHUNK_CHARS && best_score + 1 >= units.len() && best_score > 0)
+        if best_score == units
+            || (scanned >= 2 * CHUNK_CHARS && best_score + 1 >= units && best_score > 0)
         {
             break;
         }

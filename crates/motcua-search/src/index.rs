@@ -18,6 +18,7 @@ use crate::analyzer::{BIGRAM, UNIGRAM, bigram, unigram};
 use crate::doc::{DocData, SearchDoc};
 use crate::fold::normalize_facet;
 use crate::search::{SearchRequest, SearchResults, run};
+use crate::stats::Stats;
 use crate::suggest::Suggester;
 
 /// Name of the u64 fast field holding the internal document id.
@@ -122,21 +123,26 @@ fn to_tantivy(f: &Fields, id: u64, d: &SearchDoc, data: &DocData) -> TantivyDocu
 /// One generation of the index: what a search runs on.
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
+    pub stats: Stats,
     pub docs: HashMap<u64, Arc<DocData>>,
     pub by_code: HashMap<String, u64>,
     pub suggester: Suggester,
 }
 
 impl Snapshot {
-    fn new(searcher: Searcher, docs: HashMap<u64, Arc<DocData>>) -> Self {
+    fn new(searcher: Searcher, docs: HashMap<u64, Arc<DocData>>, f: &Fields) -> Result<Self> {
         let by_code = docs.iter().map(|(id, d)| (d.code.clone(), *id)).collect();
         let suggester = Suggester::new(docs.values());
-        Snapshot {
+        let text_fields = [
+            f.name, f.name_bi, f.meta, f.meta_bi, f.body, f.body_bi, f.code,
+        ];
+        Ok(Snapshot {
+            stats: Stats::new(&searcher, &text_fields)?,
             searcher,
             docs,
             by_code,
             suggester,
-        }
+        })
     }
 }
 
@@ -196,7 +202,7 @@ impl SearchIndex {
         writer.commit()?;
         writer.wait_merging_threads()?;
         reader.reload()?;
-        let snapshot = Snapshot::new(reader.searcher(), map);
+        let snapshot = Snapshot::new(reader.searcher(), map, &fields)?;
         tracing::debug!(documents = snapshot.docs.len(), "search index built");
         Ok(SearchIndex {
             index,
@@ -281,7 +287,7 @@ impl SearchIndex {
         writer.commit()?;
         writer.wait_merging_threads()?;
         self.reader.reload()?;
-        let next = Snapshot::new(self.reader.searcher(), docs);
+        let next = Snapshot::new(self.reader.searcher(), docs, f)?;
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
         Ok(())
     }

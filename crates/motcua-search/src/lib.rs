@@ -34,6 +34,7 @@ mod highlight;
 mod index;
 pub mod query;
 mod search;
+mod stats;
 mod suggest;
 pub mod synonyms;
 

@@ -9,9 +9,9 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
-use crate::highlight::{Segment, name_segments, snippet_segments};
+use crate::highlight::{Highlighter, Segment, snippet_segments};
 use crate::index::{Fields, ID_FIELD, Snapshot};
-use crate::query::{filter_clauses, plan};
+use crate::query::{Ctx, filter_clauses, plan};
 
 /// Largest page size honoured.
 pub const MAX_PER_PAGE: usize = 100;
@@ -182,11 +182,7 @@ impl SegmentCollector for ScoredIdsSegment {
     }
 }
 
-fn with_filters(
-    f: &Fields,
-    filters: &Filters,
-    query: Box<dyn Query>,
-) -> Box<dyn Query> {
+fn with_filters(f: &Fields, filters: &Filters, query: Box<dyn Query>) -> Box<dyn Query> {
     let mut clauses = filter_clauses(f, filters);
     if clauses.is_empty() {
         return query;
@@ -195,17 +191,27 @@ fn with_filters(
     Box::new(BooleanQuery::new(clauses))
 }
 
-pub(crate) fn run(snap: &Snapshot, f: &Fields, req: &SearchRequest) -> tantivy::Result<SearchResults> {
+pub(crate) fn run(
+    snap: &Snapshot,
+    f: &Fields,
+    req: &SearchRequest,
+) -> tantivy::Result<SearchResults> {
     let per_page = req.per_page.clamp(1, MAX_PER_PAGE);
     let page = req.page.max(1);
     let text = req.query.trim_start();
     let mut highlight = Vec::new();
     let mut unit_words = Vec::new();
     let mut relaxed = false;
+    let cx = Ctx {
+        searcher: &snap.searcher,
+        stats: &snap.stats,
+        f,
+    };
 
     let mut found = if text.trim().is_empty() {
         let q = with_filters(f, &req.filters, Box::new(AllQuery));
-        snap.searcher.search(&*q, &ScoredIds)?
+        snap.searcher
+            .search_with_statistics_provider(&*q, &ScoredIds, &snap.stats)?
     } else if let Some(&id) = snap.by_code.get(text.trim()) {
         // A procedure code: that procedure (if the filters allow it).
         let term = Term::from_field_text(f.code, text.trim());
@@ -214,24 +220,33 @@ pub(crate) fn run(snap: &Snapshot, f: &Fields, req: &SearchRequest) -> tantivy::
             &req.filters,
             Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
         );
-        let hits = snap.searcher.search(&*q, &ScoredIds)?;
+        let hits = snap
+            .searcher
+            .search_with_statistics_provider(&*q, &ScoredIds, &snap.stats)?;
         debug_assert!(hits.iter().all(|h| h.1 == id));
         hits
     } else {
-        match plan(&snap.searcher, f, text, false)? {
+        match plan(cx, text, false)? {
             None => Vec::new(),
             Some(p) => {
                 highlight = p.highlight;
                 unit_words = p.unit_words;
                 let required = p.required;
                 let q = with_filters(f, &req.filters, p.query);
-                let mut hits = snap.searcher.search(&*q, &ScoredIds)?;
-                if hits.is_empty() && required > 1 {
-                    if let Some(p) = plan(&snap.searcher, f, text, true)? {
-                        let q = with_filters(f, &req.filters, p.query);
-                        hits = snap.searcher.search(&*q, &ScoredIds)?;
-                        relaxed = !hits.is_empty();
-                    }
+                let mut hits =
+                    snap.searcher
+                        .search_with_statistics_provider(&*q, &ScoredIds, &snap.stats)?;
+                if hits.is_empty()
+                    && required > 1
+                    && let Some(p) = plan(cx, text, true)?
+                {
+                    let q = with_filters(f, &req.filters, p.query);
+                    hits = snap.searcher.search_with_statistics_provider(
+                        &*q,
+                        &ScoredIds,
+                        &snap.stats,
+                    )?;
+                    relaxed = !hits.is_empty();
                 }
                 hits
             }
@@ -248,6 +263,7 @@ pub(crate) fn run(snap: &Snapshot, f: &Fields, req: &SearchRequest) -> tantivy::
     let end = start.saturating_add(per_page).min(total);
     let mut hits = Vec::new();
     if start < total {
+        let h = Highlighter::new(&highlight, &unit_words);
         if end < total {
             found.select_nth_unstable_by(end, order);
             found.truncate(end);
@@ -261,9 +277,9 @@ pub(crate) fn run(snap: &Snapshot, f: &Fields, req: &SearchRequest) -> tantivy::
                 code: doc.code.clone(),
                 name: doc.name.clone(),
                 score,
-                name_highlight: name_segments(&doc.name, &highlight),
+                name_highlight: h.name(doc),
                 snippet: if req.snippets {
-                    snippet_segments(doc, &unit_words)
+                    snippet_segments(&h, doc)
                 } else {
                     Vec::new()
                 },

@@ -83,8 +83,8 @@ pub const ONE_WAY: &[(&str, &[&str])] = &[
 /// also a catalog word are left out ("cần" = "căn", "sao" = "bản sao", "bao" = "bảo hiểm",
 /// "để" = "đề nghị", "thì" = "thị thực").
 pub const OPTIONAL_WORDS: &[&str] = &[
-    "tôi", "muốn", "mình", "em", "giúp", "như", "nào", "ở", "đâu", "gì", "lâu", "và", "của",
-    "cho", "là", "về", "tại", "xin", "làm", "phải",
+    "tôi", "muốn", "mình", "em", "giúp", "như", "nào", "ở", "đâu", "gì", "lâu", "và", "của", "cho",
+    "là", "về", "tại", "xin", "làm", "phải",
 ];
 
 /// The folded synonym table: key phrase (folded words) → alternatives (folded words).

@@ -66,11 +66,12 @@ fn top3(q: &str) -> SearchResults {
 /// The top 3 of `q` contain `code`, whose name starts (folded) with `name_start`.
 fn assert_top3(q: &str, code: &str, name_start: &str) {
     let r = top3(q);
-    let hit = r
-        .hits
-        .iter()
-        .find(|h| h.code == code)
-        .unwrap_or_else(|| panic!("{q:?}: {code} ({name_start}) not in the top 3: {:#?}", r.hits));
+    let hit = r.hits.iter().find(|h| h.code == code).unwrap_or_else(|| {
+        panic!(
+            "{q:?}: {code} ({name_start}) not in the top 3: {:#?}",
+            r.hits
+        )
+    });
     assert!(
         fold(&hit.name).starts_with(&fold(name_start)),
         "{q:?}: {code} is {:?}",
@@ -100,7 +101,11 @@ fn lam_lai_can_cuoc() {
         "{:#?}",
         r.hits
     );
-    assert!(r.hits.iter().any(|h| h.code == "1.014064" || h.code == "1.014063"));
+    assert!(
+        r.hits
+            .iter()
+            .any(|h| h.code == "1.014064" || h.code == "1.014063")
+    );
 }
 
 #[test]
@@ -143,13 +148,19 @@ fn more_everyday_queries() {
         ("1.001193", "1.001193"),
     ] {
         let r = top3(q);
-        assert!(r.hits.iter().any(|h| h.code == code), "{q:?}: {code} missing: {:#?}", r.hits);
+        assert!(
+            r.hits.iter().any(|h| h.code == code),
+            "{q:?}: {code} missing: {:#?}",
+            r.hits
+        );
     }
 }
 
 #[test]
 fn highlights_and_snippets() {
-    let r = index().search(&SearchRequest::new("dang ky khai sinh")).unwrap();
+    let r = index()
+        .search(&SearchRequest::new("dang ky khai sinh"))
+        .unwrap();
     let hit = r.hits.iter().find(|h| h.code == "1.001193").unwrap();
     assert_eq!(plain_text(&hit.name_highlight), hit.name);
     let marked: Vec<&str> = hit
@@ -159,9 +170,16 @@ fn highlights_and_snippets() {
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(marked, ["đăng ký khai sinh"], "{:?}", hit.name_highlight);
-    assert!(hit.snippet.iter().any(|s| s.highlighted), "{:?}", hit.snippet);
+    assert!(
+        hit.snippet.iter().any(|s| s.highlighted),
+        "{:?}",
+        hit.snippet
+    );
     let snippet = plain_text(&hit.snippet);
-    assert!(snippet.chars().count() <= motcua_search::SNIPPET_CHARS + 10, "{snippet}");
+    assert!(
+        snippet.chars().count() <= motcua_search::SNIPPET_CHARS + 10,
+        "{snippet}"
+    );
     let html = motcua_search::to_html(&hit.name_highlight);
     assert!(html.contains("<mark>đăng ký khai sinh</mark>"), "{html}");
 }
@@ -187,14 +205,22 @@ fn filters_and_pagination() {
     assert!(all.len() >= 10, "{}", all.len());
 
     let field = idx
-        .search(&SearchRequest::new("khai sinh").field("ho tich").page(1, 100))
+        .search(
+            &SearchRequest::new("khai sinh")
+                .field("ho tich")
+                .page(1, 100),
+        )
         .unwrap();
     assert!(field.total > 0 && field.total < all.len());
     assert!(field.hits.iter().all(|h| all.contains(&h.code)));
 
     // Exact facet match on the normalized value: "Hộ tịch" = "HO TICH".
     let again = idx
-        .search(&SearchRequest::new("khai sinh").field("HỘ TỊCH").page(1, 100))
+        .search(
+            &SearchRequest::new("khai sinh")
+                .field("HỘ TỊCH")
+                .page(1, 100),
+        )
         .unwrap();
     assert_eq!(again.total, field.total);
     let none = idx
@@ -203,10 +229,17 @@ fn filters_and_pagination() {
     assert_eq!(none.total, 0, "a prefix of a field is not the field");
 
     let ministry = idx
-        .search(&SearchRequest::new("can cuoc").level("ministry").page(1, 100))
+        .search(
+            &SearchRequest::new("can cuoc")
+                .level("ministry")
+                .page(1, 100),
+        )
         .unwrap();
     assert!(ministry.hits.iter().any(|h| h.code == "1.000757"));
-    assert!(ministry.hits.iter().all(|h| h.code != "1.014064"), "1.014064 is commune level");
+    assert!(
+        ministry.hits.iter().all(|h| h.code != "1.014064"),
+        "1.014064 is commune level"
+    );
 
     let browse = idx
         .search(&SearchRequest::new("").field("Lý lịch tư pháp").page(1, 100))
@@ -224,15 +257,27 @@ fn filters_and_pagination() {
         .search(&SearchRequest::new("").online_level("partial").page(1, 1))
         .unwrap();
     let full = idx
-        .search(&SearchRequest::new("").online_level("full_process").page(1, 1))
+        .search(
+            &SearchRequest::new("")
+                .online_level("full_process")
+                .page(1, 1),
+        )
         .unwrap();
     assert_eq!(online.total + partial.total + full.total, idx.len());
 
     let citizens = idx
-        .search(&SearchRequest::new("khai sinh").subject("citizen").page(1, 1))
+        .search(
+            &SearchRequest::new("khai sinh")
+                .subject("citizen")
+                .page(1, 1),
+        )
         .unwrap();
     let citizens_text = idx
-        .search(&SearchRequest::new("khai sinh").subject("Công dân Việt Nam").page(1, 1))
+        .search(
+            &SearchRequest::new("khai sinh")
+                .subject("Công dân Việt Nam")
+                .page(1, 1),
+        )
         .unwrap();
     assert!(citizens.total > 0 && citizens.total == citizens_text.total);
 
@@ -242,14 +287,27 @@ fn filters_and_pagination() {
     assert!(agency.total > 0);
 
     // Pages are consecutive slices of one stable order.
-    let p1 = idx.search(&SearchRequest::new("giay phep").page(1, 7)).unwrap();
-    let p2 = idx.search(&SearchRequest::new("giay phep").page(2, 7)).unwrap();
-    let both = idx.search(&SearchRequest::new("giay phep").page(1, 14)).unwrap();
+    let p1 = idx
+        .search(&SearchRequest::new("giay phep").page(1, 7))
+        .unwrap();
+    let p2 = idx
+        .search(&SearchRequest::new("giay phep").page(2, 7))
+        .unwrap();
+    let both = idx
+        .search(&SearchRequest::new("giay phep").page(1, 14))
+        .unwrap();
     assert_eq!(p1.total, both.total);
-    let joined: Vec<&str> = p1.hits.iter().chain(&p2.hits).map(|h| h.code.as_str()).collect();
+    let joined: Vec<&str> = p1
+        .hits
+        .iter()
+        .chain(&p2.hits)
+        .map(|h| h.code.as_str())
+        .collect();
     let whole: Vec<&str> = both.hits.iter().map(|h| h.code.as_str()).collect();
     assert_eq!(joined, whole);
-    let far = idx.search(&SearchRequest::new("giay phep").page(10_000, 7)).unwrap();
+    let far = idx
+        .search(&SearchRequest::new("giay phep").page(10_000, 7))
+        .unwrap();
     assert!(far.hits.is_empty() && far.total == p1.total);
 }
 
@@ -258,10 +316,16 @@ fn suggestions() {
     let idx = index();
     let s = idx.suggest("dang ky khai si", 5);
     assert!(!s.is_empty());
-    assert!(s.iter().all(|(_, n)| fold(n).contains("dang ky khai si")), "{s:?}");
+    assert!(
+        s.iter().all(|(_, n)| fold(n).contains("dang ky khai si")),
+        "{s:?}"
+    );
     assert!(s.iter().any(|(c, _)| c == "1.001193"), "{s:?}");
     let s = idx.suggest("Cấp lại thẻ", 5);
-    assert!(s.iter().all(|(_, n)| fold(n).starts_with("cap lai the")), "{s:?}");
+    assert!(
+        s.iter().all(|(_, n)| fold(n).starts_with("cap lai the")),
+        "{s:?}"
+    );
     assert!(s.iter().any(|(c, _)| c == "1.014064"), "{s:?}");
     // Typos fall back to search.
     let s = idx.suggest("khai snh", 5);
