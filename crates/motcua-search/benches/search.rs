@@ -4,7 +4,8 @@
 //! runs ~50 realistic phrasings (with and without diacritics, typos, everyday words) from 1
 //! and 2 threads sharing one `SearchIndex`, and prints queries/s, p50/p99 latency and the CPU
 //! time per query (process CPU time / queries: independent of other load on the machine).
-//! Set `BENCH_SECONDS` to change the duration of each run (default 3).
+//! Set `BENCH_SECONDS` to change the duration of each run (default 3), `BENCH_ONLY=N` to
+//! run the N-th configuration only.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -68,6 +69,8 @@ const QUERIES: &[&str] = &[
     "giay chung nhan dau tu",
 ];
 
+type MakeRequest = dyn Fn(&str) -> SearchRequest;
+
 fn data_dir() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -103,7 +106,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Runs the query list in a loop from `threads` threads for `secs`; returns (queries,
 /// wall time, latencies).
-fn run(index: &SearchIndex, threads: usize, secs: f64, req: &dyn Fn(&str) -> SearchRequest) -> Run {
+fn run(index: &SearchIndex, threads: usize, secs: f64, cached: bool, req: &MakeRequest) -> Run {
     let reqs: Vec<SearchRequest> = QUERIES.iter().map(|q| req(q)).collect();
     let cpu_start = cpu_time();
     let start = Instant::now();
@@ -119,7 +122,12 @@ fn run(index: &SearchIndex, threads: usize, secs: f64, req: &dyn Fn(&str) -> Sea
                     while Instant::now() < deadline {
                         let r = &reqs[i % reqs.len()];
                         let t0 = Instant::now();
-                        let res = index.search(r).expect("search");
+                        let res = if cached {
+                            index.search(r)
+                        } else {
+                            index.search_uncached(r)
+                        }
+                        .expect("search");
                         std::hint::black_box(&res);
                         lat.push(t0.elapsed());
                         i += 1;
@@ -215,11 +223,11 @@ fn main() {
         .iter()
         .map(|q| {
             let req = SearchRequest::new(*q);
-            let _ = index.search(&req);
+            let _ = index.search_uncached(&req);
             let t = Instant::now();
             let mut total = 0;
             for _ in 0..20 {
-                total = index.search(&req).expect("search").total;
+                total = index.search_uncached(&req).expect("search").total;
             }
             (t.elapsed() / 20, *q, total)
         })
@@ -235,26 +243,40 @@ fn main() {
 
     let with_snippets = |q: &str| SearchRequest::new(q);
     let no_snippets = |q: &str| SearchRequest::new(q).snippets(false);
-    report(
-        "1 thread, 10 hits + snippets",
-        run(&index, 1, secs, &with_snippets),
-    );
-    report(
-        "2 threads, 10 hits + snippets",
-        run(&index, 2, secs, &with_snippets),
-    );
-    report(
-        "1 thread, 10 hits, no snippets",
-        run(&index, 1, secs, &no_snippets),
-    );
-    report(
-        "2 threads, 10 hits, no snippets",
-        run(&index, 2, secs, &no_snippets),
-    );
-    report(
-        "20 threads (on 2 cores), 10 hits + snippets",
-        run(&index, 20, secs, &with_snippets),
-    );
+    println!("engine (result cache bypassed):");
+    let runs: [(&str, usize, bool, &MakeRequest); 7] = [
+        ("  1 thread, 10 hits + snippets", 1, false, &with_snippets),
+        ("  2 threads, 10 hits + snippets", 2, false, &with_snippets),
+        ("  1 thread, 10 hits, no snippets", 1, false, &no_snippets),
+        ("  2 threads, 10 hits, no snippets", 2, false, &no_snippets),
+        (
+            "  20 threads, 10 hits + snippets",
+            20,
+            false,
+            &with_snippets,
+        ),
+        (
+            "cached: 2 threads, 10 hits + snippets",
+            2,
+            true,
+            &with_snippets,
+        ),
+        (
+            "cached: 20 threads, 10 hits + snippets",
+            20,
+            true,
+            &with_snippets,
+        ),
+    ];
+    // BENCH_ONLY=N runs the N-th configuration only (for profiling).
+    let only: Option<usize> = std::env::var("BENCH_ONLY")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    for (i, (label, threads, cached, req)) in runs.into_iter().enumerate() {
+        if only.is_none_or(|o| o == i) {
+            report(label, run(&index, threads, secs, cached, req));
+        }
+    }
 
     let prefixes = [
         "dang ky kh",

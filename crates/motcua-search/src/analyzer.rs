@@ -5,7 +5,7 @@
 //!   adjacent words separated by white space only ("khai sinh"), so that phrase-like matches
 //!   rank above scattered syllables — Vietnamese words are mostly two syllables.
 //!
-//! Both use [`crate::fold`], like the query side, so index and query always agree.
+//! Both use [`mod@crate::fold`], like the query side, so index and query always agree.
 
 use std::mem;
 

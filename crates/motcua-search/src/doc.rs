@@ -5,7 +5,7 @@ use motcua_catalog::{Level, OnlineLevel, Procedure, SubjectKind};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::fold::{Word, analyze, fold_bytes};
+use crate::fold::{analyze, fold_bytes};
 
 /// One procedure as the search engine sees it.
 ///
@@ -165,8 +165,40 @@ pub(crate) struct DocData {
     pub body_folded: String,
     /// Byte offset in `body` of every [`MARK_EVERY`]-th char.
     pub body_marks: Vec<u32>,
-    /// The analyzed words of `name` (for highlighting without re-analyzing).
-    pub name_words: Vec<Word>,
+    /// The words of `name` (for highlighting without re-analyzing): byte range and
+    /// [`word_key`] of the folded word; the folded text only when longer than 8 bytes.
+    pub name_words: Vec<NameWord>,
+}
+
+/// One word of a name.
+#[derive(Debug)]
+pub(crate) struct NameWord {
+    pub from: u32,
+    pub to: u32,
+    pub key: u64,
+    pub long: Option<Box<str>>,
+}
+
+/// The first 8 bytes of a folded word as an integer: exact for words of up to 8 bytes
+/// (Vietnamese syllables), a prefilter for longer ones.
+pub(crate) fn word_key(w: &str) -> u64 {
+    let b = w.as_bytes();
+    let mut k = [0u8; 8];
+    let n = b.len().min(8);
+    k[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(k)
+}
+
+fn name_words(name: &str) -> Vec<NameWord> {
+    analyze(name)
+        .into_iter()
+        .map(|w| NameWord {
+            from: w.from as u32,
+            to: w.to as u32,
+            key: word_key(&w.text),
+            long: (w.text.len() > 8).then(|| w.text.into_boxed_str()),
+        })
+        .collect()
 }
 
 /// Spacing of [`DocData::body_marks`], in chars.
@@ -185,7 +217,7 @@ impl DocData {
         let name = nfc(&doc.name);
         DocData {
             code: doc.code.clone(),
-            name_words: analyze(&name),
+            name_words: name_words(&name),
             name,
             body,
             body_folded,
@@ -203,7 +235,7 @@ impl DocData {
             + self
                 .name_words
                 .iter()
-                .map(|w| w.text.capacity() + std::mem::size_of::<Word>())
+                .map(|w| std::mem::size_of::<NameWord>() + w.long.as_ref().map_or(0, |l| l.len()))
                 .sum::<usize>()
     }
 }

@@ -2,16 +2,17 @@
 //! densest group of matches. Matching is done on folded words, the segments carry the
 //! original text (with its diacritics).
 
+use aho_corasick::packed;
 use memchr::memmem;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::adjacent;
-use crate::doc::{DocData, MARK_EVERY};
+use crate::doc::{DocData, MARK_EVERY, NameWord, word_key};
 
 /// Target length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 180;
 /// Characters of the body searched for matches at most (the steps come first).
-pub const SCAN_CHARS: usize = 6_000;
+pub const SCAN_CHARS: usize = 4_096;
 /// Characters searched at a time.
 const CHUNK_CHARS: usize = 1_024;
 /// Occurrences of one term considered when placing the snippet.
@@ -57,71 +58,60 @@ fn push_plain(out: &mut Vec<Segment>, text: &str, collapse: bool) {
     if text.is_empty() {
         return;
     }
-    let text = if collapse {
-        let mut s = String::with_capacity(text.len());
-        let mut space = false;
-        for c in text.chars() {
-            if c.is_whitespace() {
-                if !space {
-                    s.push(' ');
-                }
-                space = true;
-            } else {
-                s.push(c);
-                space = false;
-            }
-        }
-        s
-    } else {
-        text.to_owned()
-    };
-    match out.last_mut() {
-        Some(last) if !last.highlighted => last.text.push_str(&text),
-        _ => out.push(Segment {
-            text,
+    if !matches!(out.last(), Some(last) if !last.highlighted) {
+        out.push(Segment {
+            text: String::with_capacity(text.len()),
             highlighted: false,
-        }),
+        });
+    }
+    let Some(last) = out.last_mut() else {
+        return;
+    };
+    if !collapse {
+        last.text.push_str(text);
+        return;
+    }
+    let mut space = last.text.ends_with(' ');
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                last.text.push(' ');
+            }
+            space = true;
+        } else {
+            last.text.push(c);
+            space = false;
+        }
     }
 }
 
-/// Cuts `text[from..to]` into segments, `ranges` (sorted byte ranges inside) highlighted;
-/// ranges separated by white space only are merged ("khai sinh" is one mark).
-fn cut(
+/// Cuts `text[from..to]` into segments appended to `out`, `ranges` (sorted byte ranges
+/// inside) highlighted; ranges separated by white space only are merged ("khai sinh" is one
+/// mark). `collapse` turns runs of white space of the plain parts into single spaces.
+fn cut_into(
+    out: &mut Vec<Segment>,
     text: &str,
-    from: usize,
-    to: usize,
+    (from, to): (usize, usize),
     ranges: &[(usize, usize)],
     collapse: bool,
-) -> Vec<Segment> {
-    let mut merged: Vec<(usize, usize)> = Vec::new();
+) {
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
     for &(a, b) in ranges {
         match merged.last_mut() {
             Some(last) if a <= last.1 || adjacent(text, last.1, a) => last.1 = last.1.max(b),
             _ => merged.push((a, b)),
         }
     }
-    let mut out = Vec::new();
     let mut at = from;
     for (a, b) in merged {
-        push_plain(&mut out, &text[at..a], collapse);
+        push_plain(out, &text[at..a], collapse);
         out.push(Segment {
             text: text[a..b].to_owned(),
             highlighted: true,
         });
         at = b;
     }
-    push_plain(&mut out, &text[at..to], collapse);
-    out
-}
-
-/// The first 8 bytes of a folded word as an integer: exact for words of up to 8 bytes
-/// (Vietnamese syllables), a prefilter for longer ones.
-fn word_key(w: &str) -> u64 {
-    let b = w.as_bytes();
-    let mut k = [0u8; 8];
-    let n = b.len().min(8);
-    k[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(k)
+    push_plain(out, &text[at..to], collapse);
 }
 
 /// What one search highlights, prepared once for all its hits.
@@ -130,9 +120,21 @@ pub(crate) struct Highlighter {
     keys: Vec<u64>,
     /// The words longer than 8 bytes, to confirm a key match.
     long: Vec<String>,
-    /// Snippet terms: finder, length, digits or letters, unit.
-    terms: Vec<(memmem::Finder<'static>, usize, bool, usize)>,
+    /// Snippet terms (folded ASCII words), in pattern order.
+    terms: Vec<Term>,
+    /// All terms in one SIMD (Teddy) multi-pattern searcher, when the CPU allows it…
+    packed: Option<packed::Searcher>,
+    /// … else one substring finder per term.
+    finders: Vec<memmem::Finder<'static>>,
+    max_len: usize,
     units: usize,
+}
+
+struct Term {
+    len: usize,
+    /// Digits (else letters): what may not touch the match on either side.
+    digit: bool,
+    unit: usize,
 }
 
 impl Highlighter {
@@ -142,34 +144,91 @@ impl Highlighter {
         keys.sort_unstable();
         keys.dedup();
         let long = words.iter().filter(|w| w.len() > 8).cloned().collect();
-        let mut terms: Vec<(memmem::Finder<'static>, usize, bool, usize)> = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut terms = Vec::new();
         for (u, ws) in units.iter().enumerate() {
             for w in ws {
                 // The folded body is ASCII.
-                if !w.is_empty() && w.is_ascii() && !seen.contains(&w.as_str()) {
-                    seen.push(w);
-                    let digit = w.as_bytes()[0].is_ascii_digit();
-                    terms.push((
-                        memmem::Finder::new(w.as_bytes()).into_owned(),
-                        w.len(),
-                        digit,
-                        u,
-                    ));
+                if !w.is_empty() && w.is_ascii() && !patterns.contains(&w.as_str()) {
+                    patterns.push(w);
+                    terms.push(Term {
+                        len: w.len(),
+                        digit: w.as_bytes()[0].is_ascii_digit(),
+                        unit: u,
+                    });
                 }
             }
         }
+        let packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostLongest)
+            .builder()
+            .extend(&patterns)
+            .build();
+        let finders = if packed.is_some() {
+            Vec::new()
+        } else {
+            patterns
+                .iter()
+                .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
+                .collect()
+        };
         Highlighter {
             keys,
             long,
+            max_len: terms.iter().map(|t| t.len).max().unwrap_or(1),
             terms,
+            packed,
+            finders,
             units: units.len(),
         }
     }
 
-    fn marks(&self, w: &str) -> bool {
-        self.keys.binary_search(&word_key(w)).is_ok()
-            && (w.len() <= 8 || self.long.iter().any(|l| l == w))
+    /// Adds the whole-word matches starting in `folded[from..to]` to `occ` as (char
+    /// position, length, unit), at most [`MAX_OCCURRENCES`] per term.
+    fn scan(
+        &self,
+        folded: &[u8],
+        (from, to): (usize, usize),
+        counts: &mut [usize],
+        occ: &mut Vec<(usize, usize, usize)>,
+    ) {
+        let n = folded.len();
+        let mut accept = |ti: usize, pos: usize| {
+            let t = &self.terms[ti];
+            let end = pos + t.len;
+            if counts[ti] < MAX_OCCURRENCES
+                && (pos == 0 || !is_word_byte(folded[pos - 1], t.digit))
+                && (end == n || !is_word_byte(folded[end], t.digit))
+            {
+                counts[ti] += 1;
+                occ.push((pos, t.len, t.unit));
+            }
+        };
+        let hay = &folded[from..(to + self.max_len - 1).min(n)];
+        if let Some(p) = &self.packed {
+            for m in p.find_iter(hay) {
+                if from + m.start() >= to {
+                    break;
+                }
+                accept(m.pattern().as_usize(), from + m.start());
+            }
+        } else {
+            for (ti, f) in self.finders.iter().enumerate() {
+                for p in f.find_iter(hay) {
+                    if from + p >= to {
+                        break;
+                    }
+                    accept(ti, from + p);
+                }
+            }
+        }
+    }
+
+    fn marks(&self, w: &NameWord) -> bool {
+        self.keys.binary_search(&w.key).is_ok()
+            && w.long
+                .as_deref()
+                .is_none_or(|l| self.long.iter().any(|x| x == l))
     }
 
     /// The name with the query's words highlighted.
@@ -177,10 +236,12 @@ impl Highlighter {
         let ranges: Vec<(usize, usize)> = doc
             .name_words
             .iter()
-            .filter(|w| self.marks(&w.text))
-            .map(|w| (w.from, w.to))
+            .filter(|w| self.marks(w))
+            .map(|w| (w.from as usize, w.to as usize))
             .collect();
-        cut(&doc.name, 0, doc.name.len(), &ranges, false)
+        let mut out = Vec::with_capacity(2 * ranges.len() + 1);
+        cut_into(&mut out, &doc.name, (0, doc.name.len()), &ranges, false);
+        out
     }
 }
 
@@ -192,16 +253,31 @@ fn is_word_byte(b: u8, digit: bool) -> bool {
     }
 }
 
-/// Byte offset in `doc.body` of char position `c` (`body.len()` past the end).
-fn char_to_byte(doc: &DocData, c: usize) -> usize {
-    let Some(&mark) = doc.body_marks.get(c / MARK_EVERY) else {
-        return doc.body.len();
-    };
-    let mark = mark as usize;
-    doc.body[mark..]
-        .char_indices()
-        .nth(c % MARK_EVERY)
-        .map_or(doc.body.len(), |(b, _)| mark + b)
+/// Byte offsets in `doc.body` of char positions given in ascending order (`body.len()`
+/// past the end), walking once from the nearest mark.
+fn chars_to_bytes(doc: &DocData, chars: &[usize]) -> Vec<usize> {
+    let first = chars.first().copied().unwrap_or(0);
+    let mark = (first / MARK_EVERY).min(doc.body_marks.len().saturating_sub(1));
+    let (mut ci, mut bi) = (
+        mark * MARK_EVERY,
+        doc.body_marks.get(mark).map_or(0, |&b| b as usize),
+    );
+    let mut it = doc.body[bi..].chars();
+    chars
+        .iter()
+        .map(|&target| {
+            while ci < target {
+                match it.next() {
+                    Some(c) => {
+                        bi += c.len_utf8();
+                        ci += 1;
+                    }
+                    None => return doc.body.len(),
+                }
+            }
+            bi
+        })
+        .collect()
 }
 
 /// The window of at most [`SNIPPET_CHARS`] covering occurrences of the most units:
@@ -242,36 +318,16 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
     if n == 0 {
         return Vec::new();
     }
-    let terms = &h.terms;
     let units = h.units;
     let limit = n.min(SCAN_CHARS);
-    let mut counts = vec![0usize; terms.len()];
+    let mut counts = vec![0usize; h.terms.len()];
     // (char position, length, unit)
     let mut occ: Vec<(usize, usize, usize)> = Vec::new();
     let (mut best_i, mut best_j, mut best_score) = (0, 0, 0);
     let mut scanned = 0;
-    while scanned < limit {
+    while scanned < limit && !h.terms.is_empty() {
         let to = (scanned + CHUNK_CHARS).min(limit);
-        for (ti, (finder, len, digit, unit)) in terms.iter().enumerate() {
-            let (len, digit, unit) = (*len, *digit, *unit);
-            if counts[ti] >= MAX_OCCURRENCES {
-                continue;
-            }
-            let hay = &folded[scanned..(to + len - 1).min(n)];
-            for p in finder.find_iter(hay) {
-                let pos = scanned + p;
-                let end = pos + len;
-                let before_ok = pos == 0 || !is_word_byte(folded[pos - 1], digit);
-                let after_ok = end == n || !is_word_byte(folded[end], digit);
-                if before_ok && after_ok {
-                    occ.push((pos, len, unit));
-                    counts[ti] += 1;
-                    if counts[ti] == MAX_OCCURRENCES {
-                        break;
-                    }
-                }
-            }
-        }
+        h.scan(folded, (scanned, to), &mut counts, &mut occ);
         scanned = to;
         occ.sort_unstable();
         (best_i, best_j, best_score) = best_window(&occ, units);
@@ -301,25 +357,25 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
     }
 
     let window = &occ[best_i..best_j];
-    let to_byte = |c: usize| char_to_byte(doc, c);
-    let (b_start, b_end) = (to_byte(start), to_byte(end));
-    let ranges: Vec<(usize, usize)> = window
-        .iter()
-        .map(|&(p, l, _)| (to_byte(p), to_byte(p + l)))
+    // Char positions (ascending) to byte offsets, in one pass.
+    let mut chars = Vec::with_capacity(2 + 2 * window.len());
+    chars.push(start);
+    for &(p, l, _) in window {
+        chars.extend([p, p + l]);
+    }
+    chars.push(end);
+    let bytes = chars_to_bytes(doc, &chars);
+    let (b_start, b_end) = (bytes[0], bytes[bytes.len() - 1]);
+    let ranges: Vec<(usize, usize)> = bytes[1..bytes.len() - 1]
+        .chunks_exact(2)
+        .map(|r| (r[0], r[1]))
         .collect();
 
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(2 * ranges.len() + 2);
     if b_start > 0 {
         push_plain(&mut out, "… ", false);
     }
-    let body_segments = cut(&doc.body, b_start, b_end, &ranges, true);
-    for s in body_segments {
-        if s.highlighted {
-            out.push(s);
-        } else {
-            push_plain(&mut out, &s.text, false);
-        }
-    }
+    cut_into(&mut out, &doc.body, (b_start, b_end), &ranges, true);
     if b_end < doc.body.len() {
         push_plain(&mut out, " …", false);
     }
@@ -330,4 +386,74 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
         first.text = trimmed;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::SearchDoc;
+
+    fn data(name: &str, body: &str) -> DocData {
+        DocData::new(&SearchDoc {
+            code: "1".into(),
+            name: name.into(),
+            body: body.into(),
+            ..SearchDoc::default()
+        })
+    }
+
+    fn words(ws: &[&str]) -> Vec<String> {
+        ws.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn snippet_marks_whole_words_and_maps_back_to_the_original() {
+        let body = format!(
+            "{}Bước 1: Người đi đăng ký khai sinh nộp tờ khai. Khai thác, sinh hoạt.\n\nBước 2: {}",
+            "Trình tự. ".repeat(40),
+            "Cán bộ tư pháp ghi vào Sổ đăng ký khai sinh. ".repeat(20)
+        );
+        let doc = data("Thủ tục đăng ký khai sinh", &body);
+        let units = vec![words(&["khai"]), words(&["sinh"])];
+        let all = words(&["khai", "sinh"]);
+        let h = Highlighter::new(&all, &units);
+        let s = snippet_segments(&h, &doc);
+        let text = plain_text(&s);
+        assert!(text.starts_with("… "), "{text}");
+        assert!(text.chars().count() <= SNIPPET_CHARS + 6, "{text}");
+        let marked: Vec<&str> = s
+            .iter()
+            .filter(|x| x.highlighted)
+            .map(|x| x.text.as_str())
+            .collect();
+        assert_eq!(marked[0], "khai sinh", "{s:?}");
+        assert!(
+            marked
+                .iter()
+                .all(|m| m.to_lowercase().contains("khai") || m.to_lowercase().contains("sinh"))
+        );
+
+        // The fallback (one finder per term) finds the same.
+        let mut slow = Highlighter::new(&all, &units);
+        slow.finders = ["khai", "sinh"]
+            .iter()
+            .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
+            .collect();
+        slow.packed = None;
+        assert_eq!(snippet_segments(&slow, &doc), s);
+
+        let name = h.name(&doc);
+        assert_eq!(plain_text(&name), "Thủ tục đăng ký khai sinh");
+        assert_eq!(name.last().unwrap().text, "khai sinh");
+    }
+
+    #[test]
+    fn snippet_without_match_is_the_start() {
+        let doc = data("X", "Một hai ba bốn năm sáu bảy tám chín mười.");
+        let h = Highlighter::new(&words(&["zzz"]), &[words(&["zzz"])]);
+        let s = snippet_segments(&h, &doc);
+        assert_eq!(plain_text(&s), "Một hai ba bốn năm sáu bảy tám chín mười.");
+        assert!(s.iter().all(|x| !x.highlighted));
+        assert!(snippet_segments(&h, &data("X", "")).is_empty());
+    }
 }

@@ -15,6 +15,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{BIGRAM, UNIGRAM, bigram, unigram};
+use crate::cache::{DEFAULT_CACHE_CAPACITY, Key, ResultCache};
 use crate::doc::{DocData, SearchDoc};
 use crate::fold::normalize_facet;
 use crate::search::{SearchRequest, SearchResults, run};
@@ -124,13 +125,19 @@ fn to_tantivy(f: &Fields, id: u64, d: &SearchDoc, data: &DocData) -> TantivyDocu
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
     pub stats: Stats,
+    pub cache: ResultCache,
     pub docs: HashMap<u64, Arc<DocData>>,
     pub by_code: HashMap<String, u64>,
     pub suggester: Suggester,
 }
 
 impl Snapshot {
-    fn new(searcher: Searcher, docs: HashMap<u64, Arc<DocData>>, f: &Fields) -> Result<Self> {
+    fn new(
+        searcher: Searcher,
+        docs: HashMap<u64, Arc<DocData>>,
+        f: &Fields,
+        cache_capacity: usize,
+    ) -> Result<Self> {
         let by_code = docs.iter().map(|(id, d)| (d.code.clone(), *id)).collect();
         let suggester = Suggester::new(docs.values());
         let text_fields = [
@@ -138,6 +145,7 @@ impl Snapshot {
         ];
         Ok(Snapshot {
             stats: Stats::new(&searcher, &text_fields)?,
+            cache: ResultCache::new(cache_capacity),
             searcher,
             docs,
             by_code,
@@ -202,7 +210,7 @@ impl SearchIndex {
         writer.commit()?;
         writer.wait_merging_threads()?;
         reader.reload()?;
-        let snapshot = Snapshot::new(reader.searcher(), map, &fields)?;
+        let snapshot = Snapshot::new(reader.searcher(), map, &fields, DEFAULT_CACHE_CAPACITY)?;
         tracing::debug!(documents = snapshot.docs.len(), "search index built");
         Ok(SearchIndex {
             index,
@@ -287,15 +295,32 @@ impl SearchIndex {
         writer.commit()?;
         writer.wait_merging_threads()?;
         self.reader.reload()?;
-        let next = Snapshot::new(self.reader.searcher(), docs, f)?;
+        let next = Snapshot::new(self.reader.searcher(), docs, f, snap.cache.capacity())?;
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
         Ok(())
     }
 
-    /// Searches. See [`crate::query`] for how the text is understood.
+    /// Searches. See [`crate::query`] for how the text is understood. Pages are cached
+    /// per index generation ([`SearchIndex::set_cache_capacity`]).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let snap = self.snapshot();
-        Ok(run(&snap, &self.fields, req)?)
+        let key = Key::new(req);
+        if let Some(hit) = snap.cache.get(&key) {
+            return Ok((*hit).clone());
+        }
+        let results = run(&snap, &self.fields, req)?;
+        snap.cache.insert(key, Arc::new(results.clone()));
+        Ok(results)
+    }
+
+    /// Searches without the result cache (benchmarks, tests).
+    pub fn search_uncached(&self, req: &SearchRequest) -> Result<SearchResults> {
+        Ok(run(&self.snapshot(), &self.fields, req)?)
+    }
+
+    /// Sets how many result pages are cached (0 disables the cache); empties it.
+    pub fn set_cache_capacity(&self, capacity: usize) {
+        self.snapshot().cache.set_capacity(capacity);
     }
 
     /// Shorthand: the first page (10 hits) for `text`, with snippets.

@@ -27,7 +27,8 @@
 //! when it is not itself a name word of three letters or more ("ho chie" → "chiếu").
 //!
 //! Cost: every term query costs a BM25 set-up and every union a 4,096-document buffer in
-//! tantivy, so units are flat unions, and terms absent from a field get no clause.
+//! tantivy, so units are flat unions, and terms absent from a field get no clause; nor do
+//! body terms found in half the catalog (near-zero weight, longest postings).
 
 use std::collections::HashSet;
 
@@ -109,9 +110,10 @@ impl Alt {
         }
     }
 
-    /// Whether the alternative occurs in some field (every pair of a phrase in one field).
+    /// Whether the alternative occurs in some field it is looked for in (every pair of a
+    /// phrase in one field).
     fn occurs(&self) -> bool {
-        (0..3).any(|k| self.dfs.iter().all(|d| d[k] > 0))
+        (0..if self.body { 3 } else { 2 }).any(|k| self.dfs.iter().all(|d| d[k] > 0))
     }
 
     /// Whether the word, or the phrase's first pair, is in [`COMMON_SHARE`] of the catalog.
@@ -162,6 +164,12 @@ fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
 
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
+/// Whether a body term is in [`COMMON_SHARE`] of the catalog: its weight is next to nothing
+/// (BM25 idf) and its postings are the longest, so it gets no clause.
+fn is_common(df: u64, cx: Ctx<'_>) -> bool {
+    df as f64 >= COMMON_SHARE * cx.stats.docs().max(1) as f64
+}
+
 /// Adds the clauses of the pair `a b` in name > meta > body (where it occurs at all).
 fn push_pair(out: &mut Clauses, cx: Ctx<'_>, (a, b): (&str, &str), scale: f32, body: bool) {
     let f = cx.f;
@@ -171,8 +179,9 @@ fn push_pair(out: &mut Clauses, cx: Ctx<'_>, (a, b): (&str, &str), scale: f32, b
         (f.meta_bi, B_META),
         (f.body_bi, B_BODY),
     ];
-    for &(field, w) in &fields[..if body { 3 } else { 2 }] {
-        if cx.stats.doc_freq(field, &pair) > 0 {
+    for (k, &(field, w)) in fields.iter().enumerate().take(if body { 3 } else { 2 }) {
+        let df = cx.stats.doc_freq(field, &pair);
+        if df > 0 && !(k == 2 && is_common(df, cx)) {
             out.push((Occur::Should, boost(term_query(field, &pair), w * scale)));
         }
     }
@@ -194,7 +203,11 @@ fn push_alt(out: &mut Clauses, cx: Ctx<'_>, alt: &Alt) {
     };
     let scale = alt.words.len() as f32 / alt.terms.len() as f32;
     for (k, &(field, w)) in fields.iter().enumerate().take(if alt.body { 3 } else { 2 }) {
-        if alt.dfs.iter().any(|d| d[k] == 0) {
+        if alt
+            .dfs
+            .iter()
+            .any(|d| d[k] == 0 || (k == 2 && is_common(d[k], cx)))
+        {
             continue;
         }
         let q = match alt.terms.as_slice() {
@@ -400,6 +413,9 @@ pub(crate) fn plan(cx: Ctx<'_>, text: &str, relaxed: bool) -> tantivy::Result<Op
         for a in &u.alts {
             push_alt(&mut clauses, cx, a);
         }
+        if clauses.is_empty() {
+            continue;
+        }
         if !u.filler {
             let mut words: Vec<String> = Vec::new();
             for w in u.alts.iter().flat_map(|a| &a.words) {
@@ -412,6 +428,9 @@ pub(crate) fn plan(cx: Ctx<'_>, text: &str, relaxed: bool) -> tantivy::Result<Op
         }
         if u.optional {
             outer.extend(clauses);
+        } else if clauses.len() == 1 {
+            // No union (and its buffer) around a single clause.
+            required.extend(clauses);
         } else {
             required.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
         }

@@ -18,7 +18,7 @@ pub const MAX_PER_PAGE: usize = 100;
 
 /// Filters: within one filter any of the values matches, across filters all must.
 /// Values are compared after [`crate::normalize_facet`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Filters {
     /// Fields (lĩnh vực), e.g. "Hộ tịch".
     #[serde(default)]
