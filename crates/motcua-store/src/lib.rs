@@ -2,6 +2,8 @@
 //! PostgreSQL (for scale). Each backend owns its SQL and its migrations; one conformance suite
 //! (`tests/conformance`) holds both to the same behaviour.
 
+pub mod accounts;
+mod accounts_sql;
 mod error;
 pub mod postgres;
 mod rows;
@@ -17,6 +19,7 @@ use async_trait::async_trait;
 use motcua_domain::agency::{Agency, AgencyCode, AgencyLink, NewAgency, ReceivingPoint};
 use motcua_domain::unit::AdminUnit;
 
+pub use accounts::*;
 pub use error::{StoreError, StoreResult};
 pub use types::*;
 
@@ -25,7 +28,7 @@ pub use types::*;
 /// Methods are grouped by area; each area gets its own section as features land. Handlers hold
 /// an `Arc<dyn Store>` and never know which backend is behind it.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccountStore + Send + Sync + 'static {
     /// Which backend this is, for logs, metrics and `/readyz`.
     fn backend(&self) -> Backend;
 
@@ -41,7 +44,8 @@ pub trait Store: Send + Sync + 'static {
     /// Connection pool figures for `/metrics`.
     fn pool_stats(&self) -> Vec<PoolStats>;
 
-    /// Periodic upkeep: statistics for the planner, WAL checkpoints.
+    /// Periodic upkeep: statistics for the planner, WAL checkpoints; forgets expired sessions,
+    /// used or expired password resets and login failures older than a day.
     async fn maintain(&self) -> StoreResult<()>;
 
     /// Closes pools, waiting for connections in use; for a clean shutdown.

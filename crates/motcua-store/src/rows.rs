@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use motcua_domain::agency::{Agency, AgencyLink, ReceivingPoint};
 use motcua_domain::unit::{AdminUnit, UnitLevel};
 
-fn decode_err(what: &str, value: &str) -> sqlx::Error {
+pub(crate) fn decode_err(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unexpected {what} in database: {value:?}").into())
 }
 

@@ -56,7 +56,7 @@ pub(crate) fn agency_search_text(code: &str, name: &str, name_en: Option<&str>) 
     fold(&format!("{code} {name} {}", name_en.unwrap_or_default()))
 }
 
-fn like(q: &str) -> String {
+pub(crate) fn like(q: &str) -> String {
     let folded = fold(q.trim()).replace(['%', '_', '\\'], "");
     format!("%{folded}%")
 }

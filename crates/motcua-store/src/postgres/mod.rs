@@ -18,6 +18,13 @@ use crate::{Store, StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+crate::accounts_sql::impl_account_store!(
+    PgStore,
+    Postgres,
+    select_recovery = crate::accounts_sql::SELECT_RECOVERY_PG,
+    claim_messages = crate::accounts_sql::CLAIM_MESSAGES_PG,
+);
+
 /// How long start-up waits for PostgreSQL to answer before saying it cannot be reached.
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -75,6 +82,10 @@ impl PgStore {
 
     async fn write(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    fn read_pool(&self) -> &PgPool {
+        &self.pool
     }
 
     async fn agency_in(tx: &mut Transaction<'static, Postgres>, code: &str) -> StoreResult<Agency> {
@@ -173,8 +184,8 @@ impl Store for PgStore {
     }
 
     async fn maintain(&self) -> StoreResult<()> {
-        // Autovacuum keeps statistics current; nothing to do beyond checking the connection.
-        self.ping().await
+        // Autovacuum keeps statistics current; only expired authentication rows to forget.
+        self.purge_expired_auth().await
     }
 
     async fn close(&self) {

@@ -26,6 +26,13 @@ use crate::{Store, StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+crate::accounts_sql::impl_account_store!(
+    SqliteStore,
+    Sqlite,
+    select_recovery = crate::accounts_sql::SELECT_RECOVERY_SQLITE,
+    claim_messages = crate::accounts_sql::CLAIM_MESSAGES_SQLITE,
+);
+
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
@@ -104,6 +111,10 @@ impl SqliteStore {
 
     async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    fn read_pool(&self) -> &SqlitePool {
+        &self.reader
     }
 
     /// The path of `PRAGMA` checks used by tests: `(journal_mode, synchronous, foreign_keys)`.
@@ -225,6 +236,8 @@ impl Store for SqliteStore {
     }
 
     async fn maintain(&self) -> StoreResult<()> {
+        // Before taking the writer's only connection for the pragmas.
+        self.purge_expired_auth().await?;
         let mut conn = self.writer.acquire().await?;
         sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
         sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")

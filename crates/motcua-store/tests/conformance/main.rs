@@ -1,6 +1,7 @@
 //! One storage suite for both backends: run with `MOTCUA_TEST_BACKEND=sqlite` (default) or
 //! `postgres` (see `motcua_store::testing`). Every test opens its own fresh database.
 
+mod accounts;
 mod agencies;
 mod basics;
 mod calendar;
