@@ -22,6 +22,17 @@ pub enum ApiError {
     Forbidden,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The form or API call lacked a valid CSRF token.
+    #[error("CSRF token missing or invalid")]
+    CsrfFailed,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Throttled (login attempts, tracking lookups): try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    /// The resource changed since the client read it (optimistic versioning).
+    #[error("changed meanwhile")]
+    ChangedMeanwhile,
     #[error("conflict on {0}")]
     Conflict(&'static str),
     #[error("service unavailable: {0}")]
@@ -76,6 +87,10 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::CsrfFailed => StatusCode::FORBIDDEN,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::ChangedMeanwhile => StatusCode::CONFLICT,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -120,6 +135,47 @@ impl ApiError {
                     .to_owned(),
                 "This HTTP method is not supported here; see the Allow header.".to_owned(),
                 vec![],
+            ),
+            Self::CsrfFailed => (
+                "urn:motcua:problem:csrf",
+                "Forbidden",
+                "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang và thử lại."
+                    .to_owned(),
+                "The form's security token is missing or expired; reload the page and try again."
+                    .to_owned(),
+                vec![FieldError::new(
+                    "csrf",
+                    "invalid",
+                    "Mã bảo vệ biểu mẫu (CSRF) thiếu hoặc không hợp lệ.",
+                    "The form protection token (CSRF) is missing or invalid.",
+                )],
+            ),
+            Self::PayloadTooLarge => (
+                "urn:motcua:problem:too-large",
+                "Payload too large",
+                "Dữ liệu gửi lên quá lớn.".to_owned(),
+                "The submitted data is too large.".to_owned(),
+                vec![],
+            ),
+            Self::TooManyRequests { retry_after } => (
+                "urn:motcua:problem:too-many-requests",
+                "Too many requests",
+                format!("Quá nhiều lần thử; vui lòng thử lại sau {retry_after} giây."),
+                format!("Too many attempts; please try again in {retry_after} seconds."),
+                vec![],
+            ),
+            Self::ChangedMeanwhile => (
+                "urn:motcua:problem:changed-meanwhile",
+                "Conflict",
+                "Dữ liệu đã được người khác thay đổi trong lúc bạn thao tác; hãy tải lại và thử lại."
+                    .to_owned(),
+                "It was changed by someone else meanwhile; reload and try again.".to_owned(),
+                vec![FieldError::new(
+                    "version",
+                    "stale",
+                    "Phiên bản đã cũ.",
+                    "The version is stale.",
+                )],
             ),
             Self::Conflict(field) => (
                 "urn:motcua:problem:conflict",
@@ -172,7 +228,16 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
+        let retry_after = match &self {
+            Self::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let mut response = (status, axum::Json(self.problem())).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod i18n;
@@ -30,9 +31,10 @@ pub use telemetry::metrics_handle;
 /// Settings of the web layer.
 #[derive(Clone, Default)]
 pub struct WebConfig {
-    /// A bootstrap token for administrative API calls until accounts exist; `None` disables
-    /// those calls entirely.
+    /// A bootstrap token that acts as a system administrator on the API (for a first set-up
+    /// and automation); `None` disables it.
     pub admin_token: Option<String>,
+    pub auth: auth::AuthSettings,
 }
 
 /// What every handler can reach. Cheap to clone.
@@ -42,6 +44,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub calendar: Arc<workcal::CalendarService>,
     pub catalog: Arc<catalog::CatalogService>,
+    pub auth: Arc<auth::AuthService>,
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
 }
 
@@ -52,7 +55,9 @@ impl AppState {
         let templates = Arc::new(templates::environment(catalogs));
         let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);
         let catalog = Arc::new(catalog::CatalogService::load(store.as_ref()).await?);
+        let auth = Arc::new(auth::AuthService::load(store.as_ref(), config.auth.clone()).await?);
         Ok(Self {
+            auth,
             store,
             config: Arc::new(config),
             calendar,
@@ -68,11 +73,25 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .nest(
+            "/api/v1",
+            api::routes().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                auth::api_middleware,
+            )),
+        )
         .merge(ops::routes())
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", <api::openapi::ApiDoc as utoipa::OpenApi>::openapi()))
         .merge(assets::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::nav_middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_middleware,
+        ))
         .layer(axum::middleware::from_fn(i18n::middleware))
         .layer(axum::middleware::from_fn(telemetry::record))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -105,7 +124,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
 }

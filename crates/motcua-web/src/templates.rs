@@ -28,7 +28,21 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "procedure.html",
         "procedures.html",
         "fields.html",
-        "error.html"
+        "error.html",
+        "forms.html",
+        "login.html",
+        "login_totp.html",
+        "register.html",
+        "account.html",
+        "password.html",
+        "totp.html",
+        "forgot.html",
+        "reset.html",
+        "work.html",
+        "officers.html",
+        "security_log.html",
+        "api_keys.html",
+        "admin_calendar.html"
     );
     env.add_function("t", move |state: &State, key: &str| -> String {
         let lang = state

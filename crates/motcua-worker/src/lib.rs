@@ -5,6 +5,8 @@
 //! delivery, reminders) will claim their work in the database (`FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL), so any number of instances can run this.
 
+pub mod mail;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,9 +30,24 @@ impl Worker {
     }
 }
 
-/// Starts the background jobs.
-pub fn spawn(store: Arc<dyn Store>) -> Worker {
+/// Starts the background jobs: database upkeep hourly, e-mail delivery every few seconds.
+pub fn spawn(store: Arc<dyn Store>, mailer: Option<mail::Mailer>) -> Worker {
     let (stop, stopped) = watch::channel(false);
+    let mut tasks = Vec::new();
+    if let Some(mailer) = mailer {
+        let mailer = Arc::new(mailer);
+        let store = store.clone();
+        tasks.push(every(
+            Duration::from_secs(5),
+            stopped.clone(),
+            "e-mail delivery",
+            move || {
+                let store = store.clone();
+                let mailer = mailer.clone();
+                async move { mailer.deliver_due(&store).await.map(|_| ()) }
+            },
+        ));
+    }
     let maintenance = every(
         Duration::from_secs(3600),
         stopped,
@@ -40,10 +57,8 @@ pub fn spawn(store: Arc<dyn Store>) -> Worker {
             async move { store.maintain().await.map_err(|e| e.to_string()) }
         },
     );
-    Worker {
-        stop,
-        tasks: vec![maintenance],
-    }
+    tasks.push(maintenance);
+    Worker { stop, tasks }
 }
 
 fn every<F, Fut>(

@@ -44,8 +44,40 @@ pub struct Config {
     pub listen: String,
     pub log: LogConfig,
     pub database: DatabaseConfig,
-    /// Bootstrap token for administrative API calls until accounts exist.
+    /// A bootstrap token that acts as a system administrator on the API (first set-up,
+    /// automation); unset disables it.
     pub admin_token: Option<Secret>,
+    /// The address people reach the site at, for links in e-mails (default: from `listen`).
+    pub public_url: Option<String>,
+    pub auth: AuthConfig,
+    pub mail: MailConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// `Secure` cookies with the `__Host-` prefix: set when served over HTTPS (default: when
+    /// `public_url` starts with `https://`).
+    pub secure_cookies: Option<bool>,
+    /// Officers must set up two-factor authentication before reaching agency work.
+    pub require_totp_for_officers: bool,
+    /// A session unused this long ends.
+    pub session_idle_minutes: u32,
+    /// A session ends this long after login.
+    pub session_max_hours: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// `directory` (each message an `.eml` file in `mail.directory`), `smtp` or `none`.
+    pub transport: String,
+    /// The sender address.
+    pub from: String,
+    /// `smtp://host:25` or `smtps://user:password@host:465` (with `transport = "smtp"`).
+    pub smtp_url: Option<Secret>,
+    /// Where `directory` writes (default: `<data_dir>/mail`).
+    pub directory: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +115,19 @@ impl Default for Config {
                 sqlite_synchronous: "full".into(),
             },
             admin_token: None,
+            public_url: None,
+            auth: AuthConfig {
+                secure_cookies: None,
+                require_totp_for_officers: false,
+                session_idle_minutes: 120,
+                session_max_hours: 12,
+            },
+            mail: MailConfig {
+                transport: "directory".into(),
+                from: "Một cửa điện tử <noreply@motcua.invalid>".into(),
+                smtp_url: None,
+                directory: None,
+            },
         }
     }
 }
@@ -153,7 +198,86 @@ impl Config {
             self.log.format
         );
         self.listen_addr()?;
+        anyhow::ensure!(
+            matches!(self.mail.transport.as_str(), "directory" | "smtp" | "none"),
+            "invalid configuration: mail.transport must be directory, smtp or none, not {:?}",
+            self.mail.transport
+        );
+        anyhow::ensure!(
+            self.mail.transport != "smtp" || self.mail.smtp_url.is_some(),
+            "invalid configuration: mail.transport = \"smtp\" needs mail.smtp_url (MOTCUA_MAIL__SMTP_URL)"
+        );
+        if let Some(url) = &self.public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "invalid configuration: public_url must start with http:// or https://, not {url:?}"
+            );
+        }
+        anyhow::ensure!(
+            self.auth.session_idle_minutes >= 1 && self.auth.session_max_hours >= 1,
+            "invalid configuration: auth.session_idle_minutes and auth.session_max_hours must be at least 1"
+        );
         Ok(())
+    }
+
+    /// The web layer's settings; `local` is the address actually bound (for the default
+    /// public URL).
+    pub fn web_config(&self, local: SocketAddr) -> motcua_web::WebConfig {
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| {
+                let host = if local.ip().is_unspecified() {
+                    "127.0.0.1".to_owned()
+                } else if local.is_ipv6() {
+                    format!("[{}]", local.ip())
+                } else {
+                    local.ip().to_string()
+                };
+                format!("http://{host}:{}", local.port())
+            })
+            .trim_end_matches('/')
+            .to_owned();
+        let secure = self
+            .auth
+            .secure_cookies
+            .unwrap_or_else(|| public_url.starts_with("https://"));
+        motcua_web::WebConfig {
+            admin_token: self.admin_token.as_ref().map(|s| s.expose().to_owned()),
+            auth: motcua_web::auth::AuthSettings {
+                secure_cookies: secure,
+                require_totp_for_officers: self.auth.require_totp_for_officers,
+                session_idle: chrono::TimeDelta::minutes(i64::from(self.auth.session_idle_minutes)),
+                session_max: chrono::TimeDelta::hours(i64::from(self.auth.session_max_hours)),
+                public_url,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Where e-mail goes.
+    pub fn mail_settings(&self) -> motcua_worker::mail::MailSettings {
+        use motcua_worker::mail::MailTransport;
+        let transport = match self.mail.transport.as_str() {
+            "smtp" => MailTransport::Smtp(
+                self.mail
+                    .smtp_url
+                    .as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default(),
+            ),
+            "none" => MailTransport::None,
+            _ => MailTransport::Directory(
+                self.mail
+                    .directory
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("mail")),
+            ),
+        };
+        motcua_worker::mail::MailSettings {
+            transport,
+            from: self.mail.from.clone(),
+        }
     }
 
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {

@@ -106,6 +106,8 @@ pub struct DemoReport {
     pub agencies: usize,
     pub communes: usize,
     pub receiving_points: usize,
+    /// One line per demo account.
+    pub accounts: Vec<String>,
 }
 
 impl fmt::Display for DemoReport {
@@ -120,7 +122,18 @@ impl fmt::Display for DemoReport {
             self.units.inserted,
             self.units.updated,
             self.units.unchanged
-        )
+        )?;
+        if !self.accounts.is_empty() {
+            write!(
+                f,
+                "\ndemo accounts (password for all: {}; for the demo only):",
+                crate::demo_accounts::DEMO_PASSWORD
+            )?;
+            for line in &self.accounts {
+                write!(f, "\n{line}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -285,9 +298,17 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<DemoReport> {
             unit_code: Some(unit.code.clone()),
         });
     }
+    points.push(NewReceivingPoint {
+        agency_code: crate::demo_accounts::JUSTICE.parse()?,
+        code: "MC".into(),
+        name: "Bộ phận Một cửa Sở Tư pháp".into(),
+        address: Some("141-143 Pasteur, Phường Xuân Hòa".into()),
+        unit_code: None,
+    });
     for point in &points {
         store.upsert_receiving_point(point).await?;
     }
     report.receiving_points = points.len();
+    report.accounts = crate::demo_accounts::create(store).await?;
     Ok(report)
 }

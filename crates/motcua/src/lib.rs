@@ -5,6 +5,7 @@ mod calendar_cli;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_accounts;
 pub mod import;
 mod logging;
 pub mod startup;

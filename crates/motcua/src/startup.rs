@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use motcua_store::{Backend, Store};
-use motcua_web::{AppState, WebConfig};
+use motcua_web::AppState;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -46,14 +46,10 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            admin_token: config.admin_token.as_ref().map(|s| s.expose().to_owned()),
-        },
-    )
-    .await?;
-    let worker = motcua_worker::spawn(store.clone());
+    let state = AppState::new(store.clone(), config.web_config(local)).await?;
+    let mailer = motcua_worker::mail::Mailer::new(&config.mail_settings())
+        .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let worker = motcua_worker::spawn(store.clone(), Some(mailer));
     let catalog_refresh = spawn_catalog_refresh(state.clone());
     let host = if local.ip().is_unspecified() {
         "127.0.0.1".to_owned()

@@ -98,6 +98,20 @@ impl ScopeSet {
         self.0 == 0
     }
 
+    /// The stored form (one bit per scope).
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// From the stored form; unknown bits are dropped.
+    pub fn from_bits(bits: u32) -> Self {
+        Scope::ALL
+            .iter()
+            .copied()
+            .filter(|s| bits & s.bit() != 0)
+            .collect()
+    }
+
     pub fn iter(self) -> impl Iterator<Item = Scope> {
         Scope::ALL
             .iter()

@@ -9,7 +9,9 @@ use motcua_domain::unit::AdminUnit;
 use motcua_store::{AgencyFilter, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 
-use super::{AdminToken, ApiJson, ApiQuery, parse_expand};
+use super::{ApiJson, ApiQuery, parse_expand};
+use crate::auth::Viewer;
+use motcua_auth::policy::{Action, Resource};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
@@ -173,9 +175,11 @@ pub async fn show(
     responses((status = 201, body = Agency), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
-    _admin: AdminToken,
+    viewer: Viewer,
     ApiJson(input): ApiJson<AgencyInput>,
 ) -> ApiResult<(StatusCode, Json<Agency>)> {
+    // Creating agencies is system administration (the tree is one resource here).
+    viewer.authorize(Action::Create, &Resource::Agency(0))?;
     let new = input.validate()?;
     let created = state.store.create_agency(&new).await?;
     tracing::info!(agency = %created.code, "agency created");

@@ -11,7 +11,9 @@ use motcua_calendar::{Duration, YearNotice, YearSummary, tet_range, year_summary
 use motcua_domain::FieldError;
 use serde::{Deserialize, Serialize};
 
-use super::{AdminToken, ApiJson, ApiQuery};
+use super::{ApiJson, ApiQuery};
+use crate::auth::Viewer;
+use motcua_auth::policy::{Action, Resource};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::workcal::{CalendarServiceError, year_error};
@@ -187,10 +189,11 @@ pub async fn notice(
 #[utoipa::path(put, path = "/api/v1/calendar/notices/{year}", tag = "calendar", params(("year" = i32, Path)), request_body = YearNotice, security(("bearer" = [])), responses((status = 200, body = NoticeView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn put_notice(
     State(state): State<AppState>,
-    _admin: AdminToken,
+    viewer: Viewer,
     Path(year): Path<i32>,
     ApiJson(notice): ApiJson<YearNotice>,
 ) -> ApiResult<Json<NoticeView>> {
+    viewer.authorize(Action::Update, &Resource::CalendarNotices)?;
     if notice.year != year {
         return Err(FieldError::new(
             "year",
@@ -215,9 +218,10 @@ pub async fn put_notice(
 #[utoipa::path(delete, path = "/api/v1/calendar/notices/{year}", tag = "calendar", params(("year" = i32, Path)), security(("bearer" = [])), responses((status = 204), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_notice(
     State(state): State<AppState>,
-    _admin: AdminToken,
+    viewer: Viewer,
     Path(year): Path<i32>,
 ) -> ApiResult<StatusCode> {
+    viewer.authorize(Action::Delete, &Resource::CalendarNotices)?;
     if state
         .calendar
         .remove_notice(state.store.as_ref(), year)

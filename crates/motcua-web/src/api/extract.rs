@@ -2,10 +2,8 @@
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::request::Parts;
 use motcua_domain::FieldError;
 
-use crate::AppState;
 use crate::error::ApiError;
 
 #[derive(FromRequest)]
@@ -52,33 +50,6 @@ impl From<QueryRejection> for ApiError {
         )
         .into()
     }
-}
-
-/// Proof that the caller presented the bootstrap administrator token
-/// (`Authorization: Bearer …`). Stands in for administrator accounts until they exist.
-pub struct AdminToken;
-
-impl FromRequestParts<AppState> for AdminToken {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let presented = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        match &state.config.admin_token {
-            Some(expected) if constant_time_eq(presented.as_bytes(), expected.as_bytes()) => {
-                Ok(Self)
-            }
-            _ => Err(ApiError::Forbidden),
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Turns axum's bare 405 into problem details, keeping its `Allow` header.

@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`: aggregate reads (`?expand=`) rather than chains of small
 //! requests, RFC 9457 problem details for every error.
 
+pub mod accounts;
+pub mod admin;
 pub mod agencies;
 pub mod calendar;
 mod extract;
@@ -9,16 +11,48 @@ pub mod procedures;
 mod units;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post, put};
 
 use crate::AppState;
-pub use extract::{AdminToken, ApiJson, ApiQuery};
+pub use extract::{ApiJson, ApiQuery};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/agencies", get(agencies::list).post(agencies::create))
         .route("/agencies/tree", get(agencies::tree))
         .route("/agencies/{code}", get(agencies::show))
+        .route(
+            "/agencies/{code}/officers",
+            get(admin::officers).post(admin::create_officer),
+        )
+        .route(
+            "/agencies/{code}/officers/{id}/roles/{role}",
+            put(admin::grant_role).delete(admin::revoke_role),
+        )
+        .route(
+            "/accounts",
+            get(admin::list_accounts).post(accounts::register),
+        )
+        .route("/accounts/{id}", get(admin::show_account))
+        .route("/accounts/{id}/verification", put(admin::set_verification))
+        .route("/accounts/{id}/disabled", put(admin::set_disabled))
+        .route(
+            "/session",
+            post(accounts::create_session).delete(accounts::delete_session),
+        )
+        .route("/session/totp", post(accounts::session_totp))
+        .route("/me", get(accounts::me).patch(accounts::update_me))
+        .route("/me/password", put(accounts::change_password))
+        .route(
+            "/me/totp",
+            post(accounts::begin_totp).delete(accounts::disable_totp),
+        )
+        .route("/me/totp/confirm", post(accounts::confirm_totp))
+        .route("/password-resets", post(accounts::request_reset))
+        .route("/password-resets/complete", post(accounts::complete_reset))
+        .route("/security-events", get(admin::security_events))
+        .route("/api-keys", get(admin::list_keys).post(admin::create_key))
+        .route("/api-keys/{id}", axum::routing::delete(admin::revoke_key))
         .route("/units", get(units::list))
         .route("/units/{code}", get(units::show))
         .route("/procedures", get(procedures::list))

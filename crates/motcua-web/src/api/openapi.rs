@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{agencies, calendar, procedures, units};
+use super::{accounts, admin, agencies, calendar, procedures, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,13 @@ use super::{agencies, calendar, procedures, units};
         units::list, units::show,
         procedures::list, procedures::suggest, procedures::show, procedures::fields,
         calendar::year, calendar::due, calendar::tet, calendar::notice, calendar::put_notice, calendar::delete_notice,
+        accounts::register, accounts::create_session, accounts::session_totp, accounts::delete_session,
+        accounts::me, accounts::update_me, accounts::change_password,
+        accounts::begin_totp, accounts::confirm_totp, accounts::disable_totp,
+        accounts::request_reset, accounts::complete_reset,
+        admin::officers, admin::create_officer, admin::grant_role, admin::revoke_role,
+        admin::list_accounts, admin::show_account, admin::set_verification, admin::set_disabled,
+        admin::security_events, admin::list_keys, admin::create_key, admin::revoke_key,
     ),
     modifiers(&Bearer),
     tags(
@@ -25,6 +32,8 @@ use super::{agencies, calendar, procedures, units};
         (name = "units", description = "Provinces and communes"),
         (name = "procedures", description = "The procedure catalog"),
         (name = "calendar", description = "Working calendar, due dates and yearly notices"),
+        (name = "accounts", description = "Registration, sessions, one's own account, two-factor authentication, password resets"),
+        (name = "administration", description = "Officers and roles, account look-up and verification, the security log, API keys"),
     )
 )]
 pub struct ApiDoc;

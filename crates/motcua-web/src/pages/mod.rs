@@ -1,5 +1,7 @@
 //! Server-rendered pages. They work without JavaScript and read the same store as the API.
 
+mod account;
+mod admin;
 mod agencies;
 mod calendar;
 mod home;
@@ -11,10 +13,11 @@ use axum::Router;
 use axum::extract::OriginalUri;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use minijinja::Value;
 
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 
@@ -29,6 +32,124 @@ pub fn routes() -> Router<AppState> {
         .route("/procedures", get(search::procedures))
         .route("/procedures/{code}", get(procedures::show))
         .route("/fields", get(search::fields))
+        .route("/login", get(account::login_form).post(account::login))
+        .route(
+            "/login/totp",
+            get(account::totp_form).post(account::totp_login),
+        )
+        .route("/logout", post(account::logout))
+        .route("/register", get(account::register_form).post(account::register))
+        .route("/account", get(account::profile).post(account::update_profile))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
+        .route(
+            "/account/totp",
+            get(account::totp_setup).post(account::totp_confirm),
+        )
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route(
+            "/password/forgot",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .route(
+            "/password/reset",
+            get(account::reset_form).post(account::reset),
+        )
+        .route("/work", get(admin::work))
+        .route(
+            "/admin/agencies/{code}/officers",
+            get(admin::officers).post(admin::create_officer),
+        )
+        .route(
+            "/admin/agencies/{code}/officers/{id}/roles",
+            post(admin::grant_role),
+        )
+        .route(
+            "/admin/agencies/{code}/officers/{id}/roles/{role}/revoke",
+            post(admin::revoke_role),
+        )
+        .route("/admin/security-log", get(admin::security_log))
+        .route("/admin/api-keys", get(admin::api_keys).post(admin::create_key))
+        .route("/admin/api-keys/{id}/revoke", post(admin::revoke_key))
+        .route("/admin/calendar", get(admin::calendar))
+        .route("/admin/calendar/{year}", post(admin::save_notice))
+        .route("/admin/calendar/{year}/remove", post(admin::remove_notice))
+}
+
+/// What the header shows about the person browsing: set for each page request by
+/// [`nav_middleware`], read by [`page`] (a task-local, so the many read-only pages need not
+/// thread it through).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Nav {
+    pub name: Option<String>,
+    pub officer: bool,
+    pub csrf: Option<String>,
+}
+
+tokio::task_local! {
+    static NAV: Nav;
+}
+
+/// Resolves the viewer once for a page request (handlers reuse it) and makes the header's
+/// account links available to every template.
+pub async fn nav_middleware(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/static/") {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let viewer =
+        <Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state)
+            .await
+            .ok();
+    let nav = viewer
+        .map(|v| Nav {
+            name: v.account.as_ref().map(|a| a.full_name.clone()),
+            officer: v.is_officer(),
+            csrf: v.account.as_ref().and_then(|_| v.csrf_token(&state)),
+        })
+        .unwrap_or_default();
+    NAV.scope(
+        nav,
+        next.run(axum::extract::Request::from_parts(parts, body)),
+    )
+    .await
+}
+
+/// Maps a validation error to `{field: message}` in the visitor's language, for forms.
+pub(crate) fn form_errors(err: &ApiError, lang: Lang) -> Option<Value> {
+    let ApiError::Invalid(v) = err else {
+        return None;
+    };
+    let map: std::collections::BTreeMap<String, String> = v
+        .0
+        .iter()
+        .map(|e| {
+            let msg = match lang {
+                Lang::Vi => e.message_vi.clone(),
+                Lang::En => e.message_en.clone(),
+            };
+            (e.field.clone(), msg)
+        })
+        .collect();
+    Some(Value::from_serialize(&map))
+}
+
+/// A redirect after a successful POST (303: the browser follows with GET).
+pub(crate) fn see_other(to: &str) -> Response {
+    axum::response::Redirect::to(to).into_response()
+}
+
+/// Pages that need a login send anonymous visitors to the login form and back.
+pub(crate) fn login_redirect(uri: &OriginalUri) -> Response {
+    let next: String = form_urlencoded::byte_serialize(uri.path().as_bytes()).collect();
+    axum::response::Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
 /// Renders a page or, when rendering itself fails, a plain error.
@@ -39,6 +160,8 @@ pub(crate) fn page(
     name: &str,
     ctx: Value,
 ) -> Response {
+    let nav = NAV.try_with(Nav::clone).unwrap_or_default();
+    let ctx = minijinja::context! { nav_name => nav.name, nav_officer => nav.officer, nav_csrf => nav.csrf, ..ctx };
     match crate::templates::render(&state.templates, name, lang, uri.path(), ctx) {
         Ok(html) => Html(html).into_response(),
         Err(err) => {
@@ -59,6 +182,9 @@ pub(crate) fn error_page(
     uri: &OriginalUri,
     err: ApiError,
 ) -> Response {
+    if matches!(err, ApiError::Unauthorized) {
+        return login_redirect(uri);
+    }
     err.log();
     let status = err.status();
     let key = match status {

@@ -254,8 +254,9 @@ async fn creating_requires_the_administrator_token() {
     let anonymous = app.post_agency(Caller::Anonymous, &body).await;
     let problem = expect_problem(anonymous, StatusCode::UNAUTHORIZED).await;
     assert_eq!(problem.kind, "urn:motcua:problem:unauthorized");
+    // An unknown bearer credential is not a key of ours: 401 (RFC 6750 invalid_token).
     let wrong = app.post_agency(Caller::Token("not-the-token"), &body).await;
-    expect_problem(wrong, StatusCode::FORBIDDEN).await;
+    expect_problem(wrong, StatusCode::UNAUTHORIZED).await;
     let basic = app
         .client
         .post(app.url("/api/v1/agencies"))

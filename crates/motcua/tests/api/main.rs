@@ -8,6 +8,7 @@
 mod app;
 mod helpers;
 
+mod accounts;
 mod agencies;
 mod ops;
 mod pages;

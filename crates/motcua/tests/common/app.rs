@@ -72,6 +72,11 @@ impl TestApp {
         }
     }
 
+    /// The private store of an app made by [`TestApp::spawn`] (`None` for the shared demo).
+    pub fn store(&self) -> Option<Arc<dyn Store>> {
+        self._db.as_ref().map(|db| db.store.clone())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -90,6 +95,7 @@ async fn state(store: Arc<dyn Store>) -> AppState {
         store,
         WebConfig {
             admin_token: Some(ADMIN_TOKEN.into()),
+            ..WebConfig::default()
         },
     )
     .await
