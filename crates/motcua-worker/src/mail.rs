@@ -132,7 +132,8 @@ impl Mailer {
                 }
                 Err(err) => {
                     let exp = m.attempts.clamp(0, MAX_BACKOFF_EXP) as u32;
-                    let retry = Utc::now() + TimeDelta::seconds(30 * 2_i64.pow(exp)).min(TimeDelta::days(1));
+                    let retry = Utc::now()
+                        + TimeDelta::seconds(30 * 2_i64.pow(exp)).min(TimeDelta::days(1));
                     // The error text comes from the transport, never from the message body.
                     tracing::warn!(message_id = m.id, attempts = m.attempts + 1, error = %err, "e-mail delivery failed; will retry");
                     store

@@ -25,16 +25,76 @@ type Spec = (
 );
 
 pub const ACCOUNTS: &[Spec] = &[
-    ("079090001234", AccountKind::Citizen, "Nguyễn Văn An", "an.nguyen@example.vn", &[]),
-    ("0100109106", AccountKind::Business, "Công ty TNHH Minh Phát", "lienhe@minhphat.example.vn", &[]),
-    ("tp.tiepnhan", AccountKind::Officer, "Trần Thị Bình", "binh.tran@tuphap.example.vn", &[(JUSTICE, Role::ReceivingOfficer, Some("MC"))]),
-    ("tp.chuyenvien", AccountKind::Officer, "Lê Văn Cường", "cuong.le@tuphap.example.vn", &[(JUSTICE, Role::Specialist, None)]),
-    ("tp.truongphong", AccountKind::Officer, "Phạm Thị Dung", "dung.pham@tuphap.example.vn", &[(JUSTICE, Role::DepartmentHead, None)]),
-    ("tp.lanhdao", AccountKind::Officer, "Hoàng Văn Em", "em.hoang@tuphap.example.vn", &[(JUSTICE, Role::Leader, None)]),
-    ("tp.quantri", AccountKind::Officer, "Vũ Thị Giang", "giang.vu@tuphap.example.vn", &[(JUSTICE, Role::AgencyAdmin, None)]),
-    ("px.tiepnhan", AccountKind::Officer, "Đỗ Văn Hải", "hai.do@phuong.example.vn", &[(FIRST_WARD, Role::ReceivingOfficer, Some("MC"))]),
-    ("qt.hethong", AccountKind::Officer, "Bùi Thị Lan", "lan.bui@hcmc.example.vn", &[("000.00.00.H29", Role::SystemAdmin, None)]),
-    ("ks.giamsat", AccountKind::Officer, "Ngô Văn Minh", "minh.ngo@hcmc.example.vn", &[("000.00.00.H29", Role::Supervisor, None)]),
+    (
+        "079090001234",
+        AccountKind::Citizen,
+        "Nguyễn Văn An",
+        "an.nguyen@example.vn",
+        &[],
+    ),
+    (
+        "0100109106",
+        AccountKind::Business,
+        "Công ty TNHH Minh Phát",
+        "lienhe@minhphat.example.vn",
+        &[],
+    ),
+    (
+        "tp.tiepnhan",
+        AccountKind::Officer,
+        "Trần Thị Bình",
+        "binh.tran@tuphap.example.vn",
+        &[(JUSTICE, Role::ReceivingOfficer, Some("MC"))],
+    ),
+    (
+        "tp.chuyenvien",
+        AccountKind::Officer,
+        "Lê Văn Cường",
+        "cuong.le@tuphap.example.vn",
+        &[(JUSTICE, Role::Specialist, None)],
+    ),
+    (
+        "tp.truongphong",
+        AccountKind::Officer,
+        "Phạm Thị Dung",
+        "dung.pham@tuphap.example.vn",
+        &[(JUSTICE, Role::DepartmentHead, None)],
+    ),
+    (
+        "tp.lanhdao",
+        AccountKind::Officer,
+        "Hoàng Văn Em",
+        "em.hoang@tuphap.example.vn",
+        &[(JUSTICE, Role::Leader, None)],
+    ),
+    (
+        "tp.quantri",
+        AccountKind::Officer,
+        "Vũ Thị Giang",
+        "giang.vu@tuphap.example.vn",
+        &[(JUSTICE, Role::AgencyAdmin, None)],
+    ),
+    (
+        "px.tiepnhan",
+        AccountKind::Officer,
+        "Đỗ Văn Hải",
+        "hai.do@phuong.example.vn",
+        &[(FIRST_WARD, Role::ReceivingOfficer, Some("MC"))],
+    ),
+    (
+        "qt.hethong",
+        AccountKind::Officer,
+        "Bùi Thị Lan",
+        "lan.bui@hcmc.example.vn",
+        &[("000.00.00.H29", Role::SystemAdmin, None)],
+    ),
+    (
+        "ks.giamsat",
+        AccountKind::Officer,
+        "Ngô Văn Minh",
+        "minh.ngo@hcmc.example.vn",
+        &[("000.00.00.H29", Role::Supervisor, None)],
+    ),
 ];
 
 /// Creates the demo accounts that do not exist yet (an existing one keeps its password) and

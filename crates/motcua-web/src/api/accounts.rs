@@ -176,7 +176,9 @@ pub async fn delete_session(State(state): State<AppState>, viewer: Viewer) -> Ap
     login::logout(&state, &viewer).await?;
     Ok(with_cookie(
         StatusCode::NO_CONTENT.into_response(),
-        &state.auth.cookie(state.auth.session_cookie_name(), "", None),
+        &state
+            .auth
+            .cookie(state.auth.session_cookie_name(), "", None),
     ))
 }
 
@@ -381,7 +383,12 @@ pub async fn disable_totp(
 ) -> ApiResult<StatusCode> {
     let account = viewer.require_account()?;
     viewer.authorize(Action::Update, &Resource::OwnAccount(account.id))?;
-    login::disable_totp(&state, &viewer, input.password.as_deref().unwrap_or_default()).await?;
+    login::disable_totp(
+        &state,
+        &viewer,
+        input.password.as_deref().unwrap_or_default(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

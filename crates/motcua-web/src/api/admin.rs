@@ -260,8 +260,15 @@ pub async fn grant_role(
         })?
     };
     Ok(Json(
-        grant_role_in(&state, &viewer, &code, id, &role, input.receiving_point.as_deref())
-            .await?,
+        grant_role_in(
+            &state,
+            &viewer,
+            &code,
+            id,
+            &role,
+            input.receiving_point.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -499,7 +506,11 @@ pub async fn set_disabled(
     };
     state
         .store
-        .set_disabled(id, input.disabled, admin_event(&viewer, kind, Some(id), None))
+        .set_disabled(
+            id,
+            input.disabled,
+            admin_event(&viewer, kind, Some(id), None),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -623,7 +634,13 @@ pub async fn list_keys(
 ) -> ApiResult<Json<Vec<ApiKeyView>>> {
     require_integrations(&viewer, Action::Read)?;
     Ok(Json(
-        state.store.list_api_keys().await?.iter().map(key_view).collect(),
+        state
+            .store
+            .list_api_keys()
+            .await?
+            .iter()
+            .map(key_view)
+            .collect(),
     ))
 }
 

@@ -10,10 +10,10 @@ use motcua_store::{AgencyFilter, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiQuery, parse_expand};
-use crate::auth::Viewer;
-use motcua_auth::policy::{Action, Resource};
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
+use motcua_auth::policy::{Action, Resource};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

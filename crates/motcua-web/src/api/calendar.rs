@@ -12,11 +12,11 @@ use motcua_domain::FieldError;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiQuery};
-use crate::auth::Viewer;
-use motcua_auth::policy::{Action, Resource};
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::workcal::{CalendarServiceError, year_error};
+use motcua_auth::policy::{Action, Resource};
 
 impl From<CalendarServiceError> for ApiError {
     fn from(err: CalendarServiceError) -> Self {

@@ -57,9 +57,11 @@ pub async fn csrf_middleware(
     });
     let mut response = next.run(request).await;
     if issued && used.load(Ordering::Relaxed) {
-        let cookie = state
-            .auth
-            .cookie(state.auth.pre_cookie_name(), &token, Some(TimeDelta::days(1)));
+        let cookie = state.auth.cookie(
+            state.auth.pre_cookie_name(),
+            &token,
+            Some(TimeDelta::days(1)),
+        );
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, v);
         }

@@ -144,7 +144,10 @@ pub fn validate_registration(
         ));
     }
     let address_line = present(&r.address_line).map(str::to_owned);
-    if address_line.as_ref().is_some_and(|a| a.chars().count() > 300) {
+    if address_line
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > 300)
+    {
         v.push(FieldError::new(
             "address_line",
             "too_long",
@@ -230,7 +233,10 @@ pub fn normalize_login(input: &str) -> String {
 /// What a correct password leads to.
 pub enum LoginOutcome {
     /// Logged in.
-    Done { account: Account, token: String },
+    Done {
+        account: Box<Account>,
+        token: String,
+    },
     /// The password was right; the second factor is awaited on this (pending) session.
     NeedsTotp { token: String },
 }
@@ -239,7 +245,9 @@ pub enum LoginError {
     /// Wrong name or password, unknown or disabled account: one answer for all.
     Invalid,
     /// Too many failures: try again later.
-    Throttled { retry_after: u64 },
+    Throttled {
+        retry_after: u64,
+    },
     Other(ApiError),
 }
 
@@ -374,7 +382,11 @@ pub async fn login(
     .await?;
     let mut e = event(
         viewer,
-        if totp_on { "login_password_ok" } else { "login" },
+        if totp_on {
+            "login_password_ok"
+        } else {
+            "login"
+        },
         Some(account.id),
         now,
     );
@@ -383,7 +395,10 @@ pub async fn login(
     Ok(if totp_on {
         LoginOutcome::NeedsTotp { token }
     } else {
-        LoginOutcome::Done { account, token }
+        LoginOutcome::Done {
+            account: Box::new(account),
+            token,
+        }
     })
 }
 
@@ -477,7 +492,15 @@ pub async fn change_password(
         .verify_password(current.to_owned(), Some(account.password_hash.clone()))
         .await?;
     if !ok {
-        fail(state, viewer, &key, Some(account.id), "password_change_failed", now).await?;
+        fail(
+            state,
+            viewer,
+            &key,
+            Some(account.id),
+            "password_change_failed",
+            now,
+        )
+        .await?;
         v.push(FieldError::new(
             "current_password",
             "invalid",
@@ -691,7 +714,11 @@ pub async fn confirm_totp(
 }
 
 /// Turns two-factor off after checking the password.
-pub async fn disable_totp(state: &AppState, viewer: &Viewer, password: &str) -> Result<(), ApiError> {
+pub async fn disable_totp(
+    state: &AppState,
+    viewer: &Viewer,
+    password: &str,
+) -> Result<(), ApiError> {
     let account = viewer.require_account()?;
     let now = Utc::now();
     let key = format!("password:{}", account.id);
@@ -701,7 +728,15 @@ pub async fn disable_totp(state: &AppState, viewer: &Viewer, password: &str) -> 
         .verify_password(password.to_owned(), Some(account.password_hash.clone()))
         .await?;
     if !ok {
-        fail(state, viewer, &key, Some(account.id), "totp_disable_failed", now).await?;
+        fail(
+            state,
+            viewer,
+            &key,
+            Some(account.id),
+            "totp_disable_failed",
+            now,
+        )
+        .await?;
         return Err(FieldError::new(
             "password",
             "invalid",
@@ -812,7 +847,11 @@ pub fn validate_officer(
         },
     };
     let password = input.password.clone().unwrap_or_default();
-    let ids: Vec<&str> = login.iter().map(String::as_str).chain(email.as_deref()).collect();
+    let ids: Vec<&str> = login
+        .iter()
+        .map(String::as_str)
+        .chain(email.as_deref())
+        .collect();
     password_policy::check_into(&mut v, "password", &password, &ids);
     let role = match present(&input.role) {
         None => {

@@ -37,7 +37,6 @@ use motcua_store::{Account, OfficerRole, Store};
 
 pub use csrf::{CsrfForm, PreSession, csrf_middleware};
 
-
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -165,8 +164,12 @@ impl AuthService {
 pub enum Via {
     Anonymous,
     /// A session cookie; the digest of its token.
-    Session { token_hash: String },
-    ApiKey { id: String },
+    Session {
+        token_hash: String,
+    },
+    ApiKey {
+        id: String,
+    },
     /// The bootstrap administrator token of the configuration.
     AdminToken,
 }
@@ -368,7 +371,10 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
         if !key.verify(&hash) {
             return Err(ApiError::Unauthorized);
         }
-        if stored.last_used_at.is_none_or(|t| now - t > TimeDelta::minutes(1)) {
+        if stored
+            .last_used_at
+            .is_none_or(|t| now - t > TimeDelta::minutes(1))
+        {
             state.store.touch_api_key(&stored.id, now).await?;
         }
         viewer.actor = Actor::System {
@@ -434,13 +440,20 @@ pub async fn api_middleware(
     }
     let (mut parts, body) = request.into_parts();
     match <Viewer as FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await {
-        Ok(_) => next.run(axum::extract::Request::from_parts(parts, body)).await,
+        Ok(_) => {
+            next.run(axum::extract::Request::from_parts(parts, body))
+                .await
+        }
         Err(e) => e.into_response(),
     }
 }
 
 /// Fills in the account, its roles and the actor.
-async fn set_account(viewer: &mut Viewer, state: &AppState, account: Account) -> anyhow::Result<()> {
+async fn set_account(
+    viewer: &mut Viewer,
+    state: &AppState,
+    account: Account,
+) -> anyhow::Result<()> {
     if account.kind.is_applicant() {
         viewer.actor = Actor::Applicant {
             account_id: account.id,

@@ -221,7 +221,9 @@ pub async fn logout(
     match login::logout(&state, &viewer).await {
         Ok(()) => with_cookie(
             see_other("/"),
-            &state.auth.cookie(state.auth.session_cookie_name(), "", None),
+            &state
+                .auth
+                .cookie(state.auth.session_cookie_name(), "", None),
         ),
         Err(e) => error_page(&state, lang, &uri, e),
     }
@@ -432,8 +434,22 @@ pub async fn change_password(
     )
     .await
     {
-        Ok(()) => page(&state, lang, &uri, "password.html", context! { done => true }),
-        Err(err) => form_or_error(&state, lang, &uri, &viewer, "password.html", err, context! {}),
+        Ok(()) => page(
+            &state,
+            lang,
+            &uri,
+            "password.html",
+            context! { done => true },
+        ),
+        Err(err) => form_or_error(
+            &state,
+            lang,
+            &uri,
+            &viewer,
+            "password.html",
+            err,
+            context! {},
+        ),
     }
 }
 
@@ -546,7 +562,12 @@ pub async fn totp_disable(
     if viewer.account.is_none() {
         return login_redirect(&uri);
     }
-    match login::disable_totp(&state, &viewer, form.password.as_deref().unwrap_or_default()).await
+    match login::disable_totp(
+        &state,
+        &viewer,
+        form.password.as_deref().unwrap_or_default(),
+    )
+    .await
     {
         Ok(()) => see_other("/account?saved=1"),
         Err(err) => form_or_error(

@@ -437,7 +437,11 @@ async fn calendar_page(
     let text = current
         .as_ref()
         .and_then(|n| serde_json::to_string_pretty(n).ok())
-        .unwrap_or_else(|| format!("{{\n  \"year\": {year},\n  \"days_off\": [],\n  \"workdays_on_weekend\": []\n}}"));
+        .unwrap_or_else(|| {
+            format!(
+                "{{\n  \"year\": {year},\n  \"days_off\": [],\n  \"workdays_on_weekend\": []\n}}"
+            )
+        });
     page(
         state,
         lang,
@@ -552,8 +556,7 @@ pub async fn remove_notice(
             .calendar
             .remove_notice(state.store.as_ref(), year)
             .await?;
-        let mut e =
-            crate::auth::login::admin_event(&viewer, "calendar_notice_removed", None, None);
+        let mut e = crate::auth::login::admin_event(&viewer, "calendar_notice_removed", None, None);
         e.detail = serde_json::json!({ "year": year });
         state.store.append_security_event(e).await?;
         Ok::<_, ApiError>(())

@@ -38,8 +38,14 @@ pub fn routes() -> Router<AppState> {
             get(account::totp_form).post(account::totp_login),
         )
         .route("/logout", post(account::logout))
-        .route("/register", get(account::register_form).post(account::register))
-        .route("/account", get(account::profile).post(account::update_profile))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route(
+            "/account",
+            get(account::profile).post(account::update_profile),
+        )
         .route(
             "/account/password",
             get(account::password_form).post(account::change_password),
@@ -71,7 +77,10 @@ pub fn routes() -> Router<AppState> {
             post(admin::revoke_role),
         )
         .route("/admin/security-log", get(admin::security_log))
-        .route("/admin/api-keys", get(admin::api_keys).post(admin::create_key))
+        .route(
+            "/admin/api-keys",
+            get(admin::api_keys).post(admin::create_key),
+        )
         .route("/admin/api-keys/{id}/revoke", post(admin::revoke_key))
         .route("/admin/calendar", get(admin::calendar))
         .route("/admin/calendar/{year}", post(admin::save_notice))
@@ -104,10 +113,11 @@ pub async fn nav_middleware(
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let viewer =
-        <Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state)
-            .await
-            .ok();
+    let viewer = <Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await
+    .ok();
     let nav = viewer
         .map(|v| Nav {
             name: v.account.as_ref().map(|a| a.full_name.clone()),
@@ -127,17 +137,16 @@ pub(crate) fn form_errors(err: &ApiError, lang: Lang) -> Option<Value> {
     let ApiError::Invalid(v) = err else {
         return None;
     };
-    let map: std::collections::BTreeMap<String, String> = v
-        .0
-        .iter()
-        .map(|e| {
-            let msg = match lang {
-                Lang::Vi => e.message_vi.clone(),
-                Lang::En => e.message_en.clone(),
-            };
-            (e.field.clone(), msg)
-        })
-        .collect();
+    let map: std::collections::BTreeMap<String, String> =
+        v.0.iter()
+            .map(|e| {
+                let msg = match lang {
+                    Lang::Vi => e.message_vi.clone(),
+                    Lang::En => e.message_en.clone(),
+                };
+                (e.field.clone(), msg)
+            })
+            .collect();
     Some(Value::from_serialize(&map))
 }
 

@@ -47,9 +47,7 @@ async fn logged_in(app: &TestApp, name: &str, password: &str) -> Session {
 
 impl Session {
     fn get(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
-        app.client
-            .get(app.url(path))
-            .header(COOKIE, &self.cookie)
+        app.client.get(app.url(path)).header(COOKIE, &self.cookie)
     }
 
     fn send(&self, app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
@@ -105,7 +103,14 @@ async fn a_citizen_registers_logs_in_out_and_edits_the_profile() {
         cookie,
         csrf: me["csrf_token"].as_str().unwrap().to_owned(),
     };
-    let me: Value = s.get(&app, "/api/v1/me").send().await.unwrap().json().await.unwrap();
+    let me: Value = s
+        .get(&app, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["full_name"], "Trần Thị Hoa");
 
     // Profile: a bad phone is refused naming the field, and nothing changes.
@@ -118,8 +123,20 @@ async fn a_citizen_registers_logs_in_out_and_edits_the_profile() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = bad.json().await.unwrap();
     assert_eq!(fields(&problem), ["phone"]);
-    assert!(!problem["errors"][0]["message_vi"].as_str().unwrap().is_empty());
-    let me: Value = s.get(&app, "/api/v1/me").send().await.unwrap().json().await.unwrap();
+    assert!(
+        !problem["errors"][0]["message_vi"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    let me: Value = s
+        .get(&app, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["full_name"], "Trần Thị Hoa");
     let ok = s
         .send(&app, reqwest::Method::PATCH, "/api/v1/me")
@@ -156,7 +173,10 @@ async fn a_citizen_registers_logs_in_out_and_edits_the_profile() {
     let after = other.get(&app, "/api/v1/me").send().await.unwrap();
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     // The first session is untouched.
-    assert_eq!(s.get(&app, "/api/v1/me").send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        s.get(&app, "/api/v1/me").send().await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -181,7 +201,9 @@ async fn registration_checks_every_field_and_never_says_which_account_exists() {
     assert_eq!(fields(&r.json().await.unwrap()), ["identifier"]);
 
     assert_eq!(
-        register(&app, &citizen("079305001234", "a@example.vn")).await.status(),
+        register(&app, &citizen("079305001234", "a@example.vn"))
+            .await
+            .status(),
         StatusCode::CREATED
     );
     // Same ID, other e-mail; other ID, same e-mail: the same message for both.
@@ -189,7 +211,10 @@ async fn registration_checks_every_field_and_never_says_which_account_exists() {
     let same_email = register(&app, &citizen("079305009999", "a@example.vn")).await;
     assert_eq!(same_id.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(same_email.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let (a, b): (Value, Value) = (same_id.json().await.unwrap(), same_email.json().await.unwrap());
+    let (a, b): (Value, Value) = (
+        same_id.json().await.unwrap(),
+        same_email.json().await.unwrap(),
+    );
     assert_eq!(a["errors"], b["errors"]);
 }
 
@@ -202,7 +227,10 @@ async fn login_answers_alike_for_unknown_accounts_and_locks_after_repeated_failu
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (u, w): (Value, Value) = (unknown.json().await.unwrap(), wrong.json().await.unwrap());
-    assert_eq!(u, w, "no difference between an unknown account and a wrong password");
+    assert_eq!(
+        u, w,
+        "no difference between an unknown account and a wrong password"
+    );
 
     for _ in 0..4 {
         login(&app, "079305001234", "not-the-password").await;
@@ -214,7 +242,9 @@ async fn login_answers_alike_for_unknown_accounts_and_locks_after_repeated_failu
     // Another account from the same address is not locked by it.
     register(&app, &citizen("079305005678", "c@example.vn")).await;
     assert_eq!(
-        login(&app, "079305005678", "Hoa-mat-khau-2026").await.status(),
+        login(&app, "079305005678", "Hoa-mat-khau-2026")
+            .await
+            .status(),
         StatusCode::OK
     );
 
@@ -261,7 +291,12 @@ async fn two_factor_setup_login_replay_and_recovery_codes() {
         .await
         .unwrap();
     let secret = TotpSecret::from_base32(setup["secret"].as_str().unwrap()).unwrap();
-    assert!(setup["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/"));
+    assert!(
+        setup["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
     let wrong = s
         .send(&app, reqwest::Method::POST, "/api/v1/me/totp/confirm")
         .json(&json!({ "code": "000000" }))
@@ -298,7 +333,12 @@ async fn two_factor_setup_login_replay_and_recovery_codes() {
         csrf: answer["csrf_token"].as_str().unwrap().into(),
     };
     assert_eq!(
-        pending.get(&app, "/api/v1/me").send().await.unwrap().status(),
+        pending
+            .get(&app, "/api/v1/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
         StatusCode::UNAUTHORIZED
     );
     // The code used to confirm is a replay now.
@@ -318,7 +358,12 @@ async fn two_factor_setup_login_replay_and_recovery_codes() {
         .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
     assert_eq!(
-        pending.get(&app, "/api/v1/me").send().await.unwrap().status(),
+        pending
+            .get(&app, "/api/v1/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
         StatusCode::OK
     );
     let r = login(&app, "079305001234", "Hoa-mat-khau-2026").await;
@@ -360,9 +405,17 @@ async fn password_change_ends_other_sessions_and_reset_works_once_through_the_ou
         .await
         .unwrap();
     assert_eq!(changed.status(), StatusCode::NO_CONTENT);
-    assert_eq!(first.get(&app, "/api/v1/me").send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(
-        second.get(&app, "/api/v1/me").send().await.unwrap().status(),
+        first.get(&app, "/api/v1/me").send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        second
+            .get(&app, "/api/v1/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
         StatusCode::UNAUTHORIZED,
         "other sessions end"
     );
@@ -430,7 +483,11 @@ async fn agency_administrators_staff_their_agency_only() {
     let admin = logged_in(&app, "tp.quantri", "MotCua-Demo-2026").await;
     let login_name = format!("tp.moi{suffix}");
     let created = admin
-        .send(&app, reqwest::Method::POST, "/api/v1/agencies/000.00.12.H29/officers")
+        .send(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/agencies/000.00.12.H29/officers",
+        )
         .json(&json!({
             "login": login_name, "full_name": "Cán bộ Mới", "password": "Can-bo-moi-2026!",
             "role": "receiving_officer", "receiving_point": "MC",
@@ -473,7 +530,10 @@ async fn agency_administrators_staff_their_agency_only() {
         .unwrap();
     assert_eq!(granted.status(), StatusCode::OK);
     let list: Value = admin
-        .get(&app, &format!("/api/v1/agencies/000.00.12.H29/officers?q={login_name}"))
+        .get(
+            &app,
+            &format!("/api/v1/agencies/000.00.12.H29/officers?q={login_name}"),
+        )
         .send()
         .await
         .unwrap()
@@ -495,7 +555,14 @@ async fn agency_administrators_staff_their_agency_only() {
 
     // The new officer logs in and sees their agency only.
     let officer = logged_in(&app, &login_name, "Can-bo-moi-2026!").await;
-    let me: Value = officer.get(&app, "/api/v1/me").send().await.unwrap().json().await.unwrap();
+    let me: Value = officer
+        .get(&app, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["roles"].as_array().unwrap().len(), 1);
     assert_eq!(me["roles"][0]["agency_code"], "000.00.12.H29");
     let other = officer
@@ -507,7 +574,10 @@ async fn agency_administrators_staff_their_agency_only() {
 
     // The agency's security log shows the role changes to its administrator.
     let log: Value = admin
-        .get(&app, "/api/v1/security-events?agency=000.00.12.H29&per_page=200")
+        .get(
+            &app,
+            "/api/v1/security-events?agency=000.00.12.H29&per_page=200",
+        )
         .send()
         .await
         .unwrap()
@@ -521,9 +591,17 @@ async fn agency_administrators_staff_their_agency_only() {
         .filter(|e| e["account_id"].as_i64() == Some(id))
         .collect();
     let kinds: Vec<&str> = mine.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"role_granted") && kinds.contains(&"role_revoked"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"role_granted") && kinds.contains(&"role_revoked"),
+        "{kinds:?}"
+    );
     assert_eq!(
-        admin.get(&app, "/api/v1/security-events").send().await.unwrap().status(),
+        admin
+            .get(&app, "/api/v1/security-events")
+            .send()
+            .await
+            .unwrap()
+            .status(),
         StatusCode::FORBIDDEN,
         "the global log is for system administrators"
     );
@@ -555,7 +633,10 @@ async fn api_keys_are_shown_once_scoped_and_revocable() {
         .await
         .unwrap();
     assert_eq!(listed[0]["scopes"], json!(["dossiers:read"]));
-    assert!(!listed.to_string().contains(&secret), "the key is shown once");
+    assert!(
+        !listed.to_string().contains(&secret),
+        "the key is shown once"
+    );
     let bad = app
         .client
         .post(app.url("/api/v1/api-keys"))
