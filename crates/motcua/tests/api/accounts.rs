@@ -738,3 +738,103 @@ async fn page_forms_need_their_csrf_token() {
         .unwrap();
     assert_eq!(replay.status(), StatusCode::FORBIDDEN);
 }
+
+/// The hidden CSRF token of the first form of a page.
+fn csrf_of(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn a_system_administrator_edits_the_yearly_calendar_notice_on_its_page() {
+    let app = TestApp::spawn().await;
+    let agency = app
+        .client
+        .post(app.url("/api/v1/agencies"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "code": "000.00.00.H29", "name": "Ủy ban nhân dân Thành phố", "kind": "provincial_peoples_committee" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(agency.status(), StatusCode::CREATED);
+    let officer = app
+        .client
+        .post(app.url("/api/v1/agencies/000.00.00.H29/officers"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "login": "qt.lich", "full_name": "Quản trị Lịch", "password": "Quan-tri-lich-2026", "role": "system_admin" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(officer.status(), StatusCode::CREATED);
+    let s = logged_in(&app, "qt.lich", "Quan-tri-lich-2026").await;
+    let form = s
+        .get(&app, "/admin/calendar?year=2030")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    let token = csrf_of(&form.text().await.unwrap());
+
+    // Invalid JSON is refused on the field and changes nothing.
+    let bad = app
+        .client
+        .post(app.url("/admin/calendar/2030"))
+        .header(COOKIE, &s.cookie)
+        .form(&[("csrf", token.as_str()), ("notice", "{ not json")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("JSON"));
+
+    let notice = json!({
+        "year": 2030,
+        "source": "Thông báo thử nghiệm",
+        "days_off": [{ "date": "2030-04-29", "kind": "bridge", "name": "Nghỉ bù" }],
+        "workdays_on_weekend": [{ "date": "2030-05-04", "replaces": "2030-04-29" }],
+    });
+    let saved = app
+        .client
+        .post(app.url("/admin/calendar/2030"))
+        .header(COOKIE, &s.cookie)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("notice", notice.to_string().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.text().await.unwrap()
+    );
+    let year: Value = app
+        .client
+        .get(app.url("/api/v1/calendar/2030"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(year.to_string().contains("2030-04-29"), "{year}");
+    assert!(
+        year["workdays_on_weekend"]
+            .to_string()
+            .contains("2030-05-04")
+    );
+
+    // A citizen gets no such page.
+    register(&app, &citizen("079305001234", "a@example.vn")).await;
+    let c = logged_in(&app, "079305001234", "Hoa-mat-khau-2026").await;
+    assert_eq!(
+        c.get(&app, "/admin/calendar")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
