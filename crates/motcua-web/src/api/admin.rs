@@ -88,12 +88,25 @@ pub async fn agency_of(state: &AppState, code: &str) -> ApiResult<Agency> {
         .ok_or(ApiError::NotFound)
 }
 
-/// The resource for administering an account: its agencies decide who may.
+/// The resource for administering an account: its agencies decide who may. The policy reads
+/// an empty agency set as an applicant (whom counter staff look up), so an officer holding no
+/// role at the moment is placed in agency 0, which nobody administers: only system
+/// administrators reach them.
 pub async fn account_resource(state: &AppState, account_id: i64) -> ApiResult<Resource> {
     let roles = state.store.officer_roles(account_id).await?;
+    let mut agency_ids: BTreeSet<i64> = roles.iter().map(|r| r.agency_id).collect();
+    if agency_ids.is_empty()
+        && state
+            .store
+            .get_account(account_id)
+            .await?
+            .is_some_and(|a| a.kind == AccountKind::Officer)
+    {
+        agency_ids.insert(0);
+    }
     Ok(Resource::Account {
         account_id,
-        agency_ids: roles.iter().map(|r| r.agency_id).collect::<BTreeSet<_>>(),
+        agency_ids,
     })
 }
 
@@ -217,13 +230,7 @@ pub async fn administrable_officer(
         .await?
         .ok_or(ApiError::NotFound)?;
     let resource = account_resource(state, account_id).await?;
-    // An officer without roles yet is administered by the agency they are being added to:
-    // the caller checks the agency.
-    if !matches!(&resource, Resource::Account { agency_ids, .. } if agency_ids.is_empty()) {
-        viewer.authorize(Action::Administer, &resource)?;
-    } else if viewer.account_id() == Some(account_id) {
-        return Err(ApiError::Forbidden);
-    }
+    viewer.authorize(Action::Administer, &resource)?;
     if account.kind != AccountKind::Officer {
         return Err(FieldError::new(
             "account",

@@ -246,8 +246,13 @@ impl Viewer {
     }
 
     /// Requires somebody logged in (or an API key); 401 otherwise.
+    /// API keys never reach accounts: for them the account routes do not exist (404).
     pub fn require_account(&self) -> Result<&Account, ApiError> {
-        self.account.as_ref().ok_or(ApiError::Unauthorized)
+        match (&self.account, &self.actor) {
+            (Some(a), _) => Ok(a),
+            (None, Actor::System { .. }) => Err(ApiError::NotFound),
+            (None, _) => Err(ApiError::Unauthorized),
+        }
     }
 
     /// A fresh CSRF token for a form, or `None` when there is nothing to bind it to (the

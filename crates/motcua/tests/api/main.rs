@@ -10,6 +10,7 @@ mod helpers;
 
 mod accounts;
 mod agencies;
+mod authz_matrix;
 mod ops;
 mod pages;
 mod units;

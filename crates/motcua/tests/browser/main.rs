@@ -8,4 +8,5 @@
 mod app;
 mod driver;
 
+mod accounts;
 mod journeys;
