@@ -6,7 +6,8 @@
 //!   placement with compensatory days.
 //! * [`notice`]: the government's yearly notices as data (bundled for 2024–2026,
 //!   administrator-editable), overriding the defaults.
-//! * [`week`]: a receiving point's working days and hours.
+//! * [`week`]: a receiving point's working days and hours, and [`WeekDefinition`], the
+//!   checked form people write them in (API, forms).
 //! * [`calendar`]: [`WorkCalendar`], all of the above precomputed over a range of years.
 //! * [`deadline`]: due moments (Civil Code 2015, art. 147–148), pause/resume, remaining
 //!   time, per-step budgets.
@@ -40,4 +41,4 @@ pub use holidays::{AdjacentDay, DayOff, HolidayKind, HolidayRules};
 pub use lunar::{LunarDate, LunarError};
 pub use notice::{NamedDay, NoticeDayOff, NoticeSet, NoticeWorkday, YearNotice, apply_notices};
 pub use summary::{YearSummary, tet_range, year_summary};
-pub use week::{Interval, WorkWeek};
+pub use week::{HoursDefinition, Interval, WeekDefinition, WorkWeek, weekday_name};

@@ -5,6 +5,7 @@
 pub mod accounts;
 mod accounts_sql;
 mod error;
+mod point_weeks_sql;
 pub mod postgres;
 mod rows;
 mod sql;
@@ -81,6 +82,28 @@ pub trait Store: AccountStore + Send + Sync + 'static {
         point: &NewReceivingPoint,
     ) -> StoreResult<ReceivingPoint>;
     async fn receiving_points(&self, agency: &AgencyCode) -> StoreResult<Vec<ReceivingPoint>>;
+    /// The work weeks of the agency's receiving points that have one of their own, as
+    /// `(point code, JSON of motcua_calendar::WorkWeek)` by point code; the other points keep
+    /// the default week.
+    async fn receiving_point_weeks(
+        &self,
+        agency: &AgencyCode,
+    ) -> StoreResult<Vec<(String, String)>>;
+    /// The work week (JSON) of one receiving point, `None` for the default week; `NotFound`
+    /// when the agency has no such point.
+    async fn receiving_point_week(
+        &self,
+        agency: &AgencyCode,
+        point: &str,
+    ) -> StoreResult<Option<String>>;
+    /// Stores a receiving point's work week (the caller has validated it), or with `None`
+    /// returns it to the default week; `NotFound` when the agency has no such point.
+    async fn set_receiving_point_week(
+        &self,
+        agency: &AgencyCode,
+        point: &str,
+        week_json: Option<&str>,
+    ) -> StoreResult<()>;
 
     // ---- procedure catalog ----
 

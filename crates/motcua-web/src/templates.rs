@@ -42,7 +42,8 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "officers.html",
         "security_log.html",
         "api_keys.html",
-        "admin_calendar.html"
+        "admin_calendar.html",
+        "admin_point_weeks.html"
     );
     env.add_function("t", move |state: &State, key: &str| -> String {
         let lang = state

@@ -1,15 +1,38 @@
 //! The working calendar in force: the bundled notices overridden by those administrators
 //! stored, precomputed once and rebuilt only when a notice changes, so a due date costs
-//! nanoseconds on every request.
+//! nanoseconds on every request. Receiving points with a work week of their own get the same
+//! calendar for their week, built on first use and kept until a notice changes.
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
-use motcua_calendar::{CalendarConfig, NoticeSet, WorkCalendar, YearNotice};
+use motcua_calendar::{CalendarConfig, NoticeSet, WorkCalendar, WorkWeek, YearNotice};
+use motcua_domain::agency::AgencyCode;
 use motcua_domain::{FieldError, Validation};
 use motcua_store::{Store, StoreError};
 
 pub struct CalendarService {
-    current: RwLock<Arc<WorkCalendar>>,
+    current: RwLock<Arc<InForce>>,
+}
+
+/// The calendar of the standard week and those of the other weeks asked for, all from the
+/// same notices.
+struct InForce {
+    standard: Arc<WorkCalendar>,
+    by_week: Mutex<HashMap<WorkWeek, Arc<WorkCalendar>>>,
+}
+
+/// Distinct weeks kept at once (each calendar is a few hundred kilobytes); past that the
+/// cache starts over.
+const MAX_WEEKS: usize = 64;
+
+impl InForce {
+    fn new(standard: WorkCalendar) -> Arc<Self> {
+        Arc::new(Self {
+            standard: Arc::new(standard),
+            by_week: Mutex::new(HashMap::new()),
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +45,12 @@ pub enum CalendarServiceError {
     Corrupt { year: i32, reason: String },
     #[error(transparent)]
     Calendar(#[from] motcua_calendar::CalendarError),
+    #[error("stored work week of receiving point {point} of {agency} is unreadable: {reason}")]
+    CorruptWeek {
+        agency: String,
+        point: String,
+        reason: String,
+    },
 }
 
 /// The stored notices, decoded.
@@ -62,12 +91,35 @@ pub async fn load(store: &dyn Store) -> Result<WorkCalendar, CalendarServiceErro
 impl CalendarService {
     pub async fn load(store: &dyn Store) -> Result<Self, CalendarServiceError> {
         Ok(Self {
-            current: RwLock::new(Arc::new(load(store).await?)),
+            current: RwLock::new(InForce::new(load(store).await?)),
         })
     }
 
+    /// The calendar of the standard week.
     pub fn get(&self) -> Arc<WorkCalendar> {
-        self.current.read().expect("calendar lock").clone()
+        self.current.read().expect("calendar lock").standard.clone()
+    }
+
+    /// The calendar for a receiving point's week (`None`: the standard week).
+    pub fn for_week(
+        &self,
+        week: Option<&WorkWeek>,
+    ) -> Result<Arc<WorkCalendar>, CalendarServiceError> {
+        let in_force = self.current.read().expect("calendar lock").clone();
+        let Some(week) = week.filter(|w| *w != &in_force.standard.config().week) else {
+            return Ok(in_force.standard.clone());
+        };
+        if let Some(found) = in_force.by_week.lock().expect("week cache lock").get(week) {
+            return Ok(found.clone());
+        }
+        // Built outside the lock (a few milliseconds); two first requests may both build.
+        let built = Arc::new(in_force.standard.with_week(week.clone())?);
+        let mut cache = in_force.by_week.lock().expect("week cache lock");
+        if cache.len() >= MAX_WEEKS {
+            cache.clear();
+        }
+        cache.insert(week.clone(), built.clone());
+        Ok(built)
     }
 
     /// Validates and stores a notice, then swaps in the rebuilt calendar. An invalid notice,
@@ -87,7 +139,7 @@ impl CalendarService {
             reason: e.to_string(),
         })?;
         store.put_calendar_notice(notice.year, &json).await?;
-        *self.current.write().expect("calendar lock") = Arc::new(calendar);
+        *self.current.write().expect("calendar lock") = InForce::new(calendar);
         Ok(())
     }
 
@@ -100,7 +152,7 @@ impl CalendarService {
     ) -> Result<bool, CalendarServiceError> {
         let removed = store.delete_calendar_notice(year).await?;
         let calendar = load(store).await?;
-        *self.current.write().expect("calendar lock") = Arc::new(calendar);
+        *self.current.write().expect("calendar lock") = InForce::new(calendar);
         Ok(removed)
     }
 }
@@ -112,5 +164,77 @@ pub fn year_error(field: &str, years: std::ops::RangeInclusive<i32>) -> FieldErr
         "range",
         format!("Năm phải trong khoảng {}–{}.", years.start(), years.end()),
         format!("The year must be within {}–{}.", years.start(), years.end()),
+    )
+}
+
+/// Decodes a receiving point's stored week.
+pub fn decode_week(
+    agency: &str,
+    point: &str,
+    json: &str,
+) -> Result<WorkWeek, CalendarServiceError> {
+    serde_json::from_str(json).map_err(|e| CalendarServiceError::CorruptWeek {
+        agency: agency.to_owned(),
+        point: point.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// The work week of the receiving point `point` of agency `agency`, as a due-date request
+/// names them (both or neither; `None` for neither or for a point on the default week). A
+/// missing, malformed or unknown code is refused naming `agency` or `point`.
+pub async fn point_week(
+    store: &dyn Store,
+    agency: Option<&str>,
+    point: Option<&str>,
+) -> Result<Option<WorkWeek>, CalendarServiceError> {
+    fn given(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim).filter(|s| !s.is_empty())
+    }
+    let (agency, point) = match (given(agency), given(point)) {
+        (None, None) => return Ok(None),
+        (Some(a), Some(p)) => (a, p),
+        (None, Some(_)) => return Err(Validation::from(point_field_required("agency")).into()),
+        (Some(_), None) => return Err(Validation::from(point_field_required("point")).into()),
+    };
+    let code: AgencyCode = agency.parse().map_err(|_| {
+        Validation::from(FieldError::new(
+            "agency",
+            "format",
+            "Mã cơ quan phải có dạng 000.00.00.H29 (QCVN 102:2016).",
+            "The agency code must look like 000.00.00.H29 (QCVN 102:2016).",
+        ))
+    })?;
+    match store.receiving_point_week(&code, point).await {
+        Ok(None) => Ok(None),
+        Ok(Some(json)) => decode_week(agency, point, &json).map(Some),
+        Err(StoreError::NotFound) => {
+            let unknown = if store.get_agency(&code).await?.is_none() {
+                FieldError::new(
+                    "agency",
+                    "unknown",
+                    "Không tìm thấy cơ quan.",
+                    "No such agency.",
+                )
+            } else {
+                FieldError::new(
+                    "point",
+                    "unknown",
+                    "Cơ quan không có điểm tiếp nhận này.",
+                    "The agency has no such receiving point.",
+                )
+            };
+            Err(Validation::from(unknown).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn point_field_required(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "required",
+        "Cần cả mã cơ quan (agency) và mã điểm tiếp nhận (point), hoặc không có cả hai.",
+        "Give both the agency code (agency) and the receiving point code (point), or neither.",
     )
 }

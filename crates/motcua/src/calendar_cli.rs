@@ -45,6 +45,13 @@ enum CalendarCommand {
         working_hours: Option<u32>,
         #[arg(long)]
         months: Option<u32>,
+        /// With --point: compute for this agency's receiving point (QCVN 102 code), with the
+        /// point's work week.
+        #[arg(long, requires = "point")]
+        agency: Option<String>,
+        /// A receiving point code of --agency (e.g. MC).
+        #[arg(long, requires = "agency")]
+        point: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -84,6 +91,8 @@ pub async fn run(config: &Config, args: CalendarArgs) -> anyhow::Result<()> {
             days,
             working_hours,
             months,
+            agency,
+            point,
             json,
         }) => {
             let received = parse_moment("from", Some(&from))
@@ -95,7 +104,13 @@ pub async fn run(config: &Config, args: CalendarArgs) -> anyhow::Result<()> {
                     )
                 })?;
             let calendar = with_store(config, |store| async move {
-                Ok(workcal::load(store.as_ref()).await?)
+                let week = workcal::point_week(store.as_ref(), agency.as_deref(), point.as_deref())
+                    .await?;
+                let calendar = workcal::load(store.as_ref()).await?;
+                Ok(match week {
+                    Some(week) => calendar.with_week(week)?,
+                    None => calendar,
+                })
             })
             .await?;
             let due = calendar.due(received, duration)?;

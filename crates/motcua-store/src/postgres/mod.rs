@@ -28,6 +28,8 @@ crate::accounts_sql::impl_account_store!(
 /// How long start-up waits for PostgreSQL to answer before saying it cannot be reached.
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+crate::point_weeks_sql::impl_point_week_store!(PgStore);
+
 pub struct PgStore {
     pool: PgPool,
     max: u32,
@@ -435,6 +437,30 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await?;
         Ok(convert_all(rows)?)
+    }
+
+    async fn receiving_point_weeks(
+        &self,
+        agency: &AgencyCode,
+    ) -> StoreResult<Vec<(String, String)>> {
+        self.point_weeks(agency).await
+    }
+
+    async fn receiving_point_week(
+        &self,
+        agency: &AgencyCode,
+        point: &str,
+    ) -> StoreResult<Option<String>> {
+        self.point_week(agency, point).await
+    }
+
+    async fn set_receiving_point_week(
+        &self,
+        agency: &AgencyCode,
+        point: &str,
+        week_json: Option<&str>,
+    ) -> StoreResult<()> {
+        self.set_point_week(agency, point, week_json).await
     }
 
     async fn calendar_notices(&self) -> StoreResult<Vec<(i32, String)>> {

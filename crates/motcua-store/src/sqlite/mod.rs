@@ -33,6 +33,8 @@ crate::accounts_sql::impl_account_store!(
     claim_messages = crate::accounts_sql::CLAIM_MESSAGES_SQLITE,
 );
 
+crate::point_weeks_sql::impl_point_week_store!(SqliteStore);
+
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
@@ -494,6 +496,30 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await?;
         Ok(convert_all(rows)?)
+    }
+
+    async fn receiving_point_weeks(
+        &self,
+        agency: &AgencyCode,
+    ) -> StoreResult<Vec<(String, String)>> {
+        self.point_weeks(agency).await
+    }
+
+    async fn receiving_point_week(
+        &self,
+        agency: &AgencyCode,
+        point: &str,
+    ) -> StoreResult<Option<String>> {
+        self.point_week(agency, point).await
+    }
+
+    async fn set_receiving_point_week(
+        &self,
+        agency: &AgencyCode,
+        point: &str,
+        week_json: Option<&str>,
+    ) -> StoreResult<()> {
+        self.set_point_week(agency, point, week_json).await
     }
 
     async fn calendar_notices(&self) -> StoreResult<Vec<(i32, String)>> {

@@ -3,7 +3,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use motcua_domain::FieldError;
 use motcua_domain::agency::{
-    Agency, AgencyCode, AgencyInput, AgencyKind, AgencyLink, AgencyNode, ReceivingPoint, build_tree,
+    Agency, AgencyCode, AgencyInput, AgencyKind, AgencyLink, AgencyNode, build_tree,
 };
 use motcua_domain::unit::AdminUnit;
 use motcua_store::{AgencyFilter, Page, PageRequest};
@@ -90,7 +90,8 @@ pub struct Expanded {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Agency>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiving_points: Option<Vec<ReceivingPoint>>,
+    /// Each with its `work_week` (`null`: the default week).
+    pub receiving_points: Option<Vec<super::point_weeks::PointDetail>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<AgencyLink>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,7 +145,8 @@ pub async fn load_detail(state: &AppState, code: &str, expand: &[&str]) -> ApiRe
         expanded.children = Some(children);
     }
     if expand.contains(&"receiving_points") {
-        expanded.receiving_points = Some(state.store.receiving_points(&code).await?);
+        expanded.receiving_points =
+            Some(super::point_weeks::points_with_weeks(state, &code).await?);
     }
     if expand.contains(&"links") {
         expanded.links = Some(state.store.agency_links(&code).await?);

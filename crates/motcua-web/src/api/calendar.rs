@@ -53,6 +53,10 @@ pub struct DueQuery {
     days: Option<u32>,
     working_hours: Option<u32>,
     months: Option<u32>,
+    /// With `point`: compute for this agency's receiving point, with its work week.
+    agency: Option<String>,
+    /// A receiving point code of `agency` (e.g. `MC`).
+    point: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -104,7 +108,8 @@ pub fn one_duration(
 }
 
 /// `GET /api/v1/calendar/due?from=RFC3339&working_days=N` (or `days`, `working_hours`,
-/// `months`): `{"due": RFC3339}` in Vietnam time.
+/// `months`; optionally `agency=CODE&point=CODE` for a receiving point's work week):
+/// `{"due": RFC3339}` in Vietnam time.
 #[utoipa::path(get, path = "/api/v1/calendar/due", tag = "calendar", params(DueQuery), responses((status = 200, body = Due), (status = 422, body = crate::error::Problem)))]
 pub async fn due(
     State(state): State<AppState>,
@@ -117,13 +122,27 @@ pub async fn due(
     let duration = one_duration(q.working_days, q.days, q.working_hours, q.months)
         .map_err(|e| problems.push(e))
         .ok();
+    let week = match crate::workcal::point_week(
+        state.store.as_ref(),
+        q.agency.as_deref(),
+        q.point.as_deref(),
+    )
+    .await
+    {
+        Ok(week) => week,
+        Err(CalendarServiceError::Invalid(v)) => {
+            problems.0.extend(v.0);
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
     problems.finish()?;
     let (Some(from), Some(duration)) = (from, duration) else {
         unreachable!("checked above")
     };
     let due = state
         .calendar
-        .get()
+        .for_week(week.as_ref())?
         .due(from, duration)
         .map_err(|e| FieldError::new("from", "range", e.to_string(), e.to_string()))?;
     Ok(Json(Due {

@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod calendar;
 mod extract;
 pub mod openapi;
+pub mod point_weeks;
 pub mod procedures;
 mod units;
 
@@ -28,6 +29,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/agencies/{code}/officers/{id}/roles/{role}",
             put(admin::grant_role).delete(admin::revoke_role),
+        )
+        .route(
+            "/agencies/{code}/receiving-points/{point}/work-week",
+            put(point_weeks::put_week).delete(point_weeks::delete_week),
         )
         .route(
             "/accounts",

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, admin, agencies, calendar, procedures, units};
+use super::{accounts, admin, agencies, calendar, point_weeks, procedures, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,6 +15,7 @@ use super::{accounts, admin, agencies, calendar, procedures, units};
     ),
     paths(
         agencies::list, agencies::tree, agencies::show, agencies::create,
+        point_weeks::put_week, point_weeks::delete_week,
         units::list, units::show,
         procedures::list, procedures::suggest, procedures::show, procedures::fields,
         calendar::year, calendar::due, calendar::tet, calendar::notice, calendar::put_notice, calendar::delete_notice,

@@ -5,6 +5,7 @@ mod admin;
 mod agencies;
 mod calendar;
 mod home;
+mod point_weeks;
 mod procedures;
 mod search;
 mod units;
@@ -75,6 +76,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/agencies/{code}/officers/{id}/roles/{role}/revoke",
             post(admin::revoke_role),
+        )
+        .route(
+            "/admin/agencies/{code}/receiving-points",
+            get(point_weeks::index).post(point_weeks::save),
         )
         .route("/admin/security-log", get(admin::security_log))
         .route(

@@ -26,8 +26,9 @@
 //! data the allowed answer shows (the row's markers) nor any account's login or e-mail.
 //!
 //! Writes only touch throwaway objects made for the test (officers, an applicant, API keys,
-//! the calendar notice of 2099), or are made so that they pass authorization and then change
-//! nothing (an empty profile change, a too-weak new password, a malformed agency). Demo
+//! the calendar notice of 2099; the work weeks of the Justice and first-ward counters `MC`
+//! are put back on the default week after every call), or are made so that they pass
+//! authorization and then change nothing (an empty profile change, a too-weak new password, a malformed agency). Demo
 //! accounts keep their passwords and two-factor state; no login fails (login throttling
 //! counts failures per address, and every test comes from 127.0.0.1).
 
@@ -150,6 +151,10 @@ enum Step {
     FreshKey,
     /// Store the notice of [`SPARE_YEAR`] (administrator token).
     StoreNotice,
+    /// Give the counter `MC` of this agency a week of its own (administrator token).
+    StoreWorkWeek(&'static str),
+    /// Put the counter `MC` of this agency back on the default week (administrator token).
+    ResetWorkWeek(&'static str),
     /// The actor turns two-factor off with their password (a no-op for the demo accounts,
     /// which never have it on), so that no half-finished set-up is left or met.
     ClearTotp,
@@ -305,6 +310,25 @@ fn api_rows() -> Vec<Row> {
         api(DELETE, "/api/v1/calendar/notices/{year}", "/api/v1/calendar/notices/2099",
                                                                                   "401 403 403 403 403 403 403 403 403 204 403 403")
             .before(Step::StoreNotice),
+
+        // ---- a receiving point's work week is its agency's local settings: updated by the
+        // agency's administrators and system administrators only (its officers, leaders and
+        // supervisors may read them, on the public agency answer). A key has no scope for it
+        // (403). The counter goes back to the default week after every call.
+        //                                                                       anon cit bus ro  sp  dh  ld  aa  wrd sa  sv  key
+        api(PUT, "/api/v1/agencies/{code}/receiving-points/{point}/work-week", "/api/v1/agencies/000.00.12.H29/receiving-points/MC/work-week",
+                                                                                  "401 403 403 403 403 403 403 200 403 200 403 403")
+            .json(r#"{"saturday_morning": true}"#)
+            .shows(&[r#""saturday_morning":true"#])
+            .after(Step::ResetWorkWeek(JUSTICE)),
+        api(PUT, "/api/v1/agencies/{code}/receiving-points/{point}/work-week", "/api/v1/agencies/001.00.70.H29/receiving-points/MC/work-week",
+                                                                                  "401 403 403 403 403 403 403 403 403 200 403 403")
+            .json(r#"{"saturday_morning": true}"#)
+            .after(Step::ResetWorkWeek(FIRST_WARD)),
+        api(DELETE, "/api/v1/agencies/{code}/receiving-points/{point}/work-week", "/api/v1/agencies/000.00.12.H29/receiving-points/MC/work-week",
+                                                                                  "401 403 403 403 403 403 403 204 403 204 403 403")
+            .before(Step::StoreWorkWeek(JUSTICE))
+            .after(Step::ResetWorkWeek(JUSTICE)),
 
         // ---- an agency's officers: administered by its agency administrators and system
         // administrators ("Agency administrators manage their agency: its officers (accounts
@@ -485,6 +509,22 @@ const NOTICE_FORM: &[(&str, &str)] = &[(
     r#"{"year": 2099, "source": "authz matrix page", "days_off": [], "workdays_on_weekend": []}"#,
 )];
 
+/// A week with Saturday mornings for the Justice counter, as the page's form sends it.
+const WORK_WEEK_FORM: &[(&str, &str)] = &[
+    ("point", "MC"),
+    ("action", "save"),
+    ("day_mon", "on"),
+    ("day_tue", "on"),
+    ("day_wed", "on"),
+    ("day_thu", "on"),
+    ("day_fri", "on"),
+    ("saturday_morning", "on"),
+    ("morning_start", "07:30"),
+    ("morning_end", "11:30"),
+    ("afternoon_start", "13:00"),
+    ("afternoon_end", "17:00"),
+];
+
 /// Every page route, GET and POST.
 #[rustfmt::skip]
 fn page_rows() -> Vec<Row> {
@@ -537,6 +577,12 @@ fn page_rows() -> Vec<Row> {
             .shows(&["<key>"]),
         page(GET, "/admin/calendar", "/admin/calendar?year=2026",                "L   403 403 403 403 403 403 403 403 200 403 L")
             .shows(&["workdays_on_weekend"]),
+        page(GET, "/admin/agencies/{code}/receiving-points", "/admin/agencies/000.00.12.H29/receiving-points",
+                                                                                  "L   403 403 403 403 403 403 200 403 200 403 L")
+            .shows(&["Bộ phận Một cửa Sở Tư pháp", "name=\"day_mon\""]),
+        page(GET, "/admin/agencies/{code}/receiving-points", "/admin/agencies/001.00.70.H29/receiving-points",
+                                                                                  "L   403 403 403 403 403 403 403 403 200 403 L")
+            .shows(&["name=\"day_mon\""]),
 
         // ---- page forms, each with the CSRF token of the actor's session (or pre-session)
         // read from a form. A key is not a browser session: it has no CSRF token (403).
@@ -594,6 +640,11 @@ fn page_rows() -> Vec<Row> {
             .form("/admin/calendar?year=2099", &[])
             .before(Step::StoreNotice)
             .to("/admin/calendar?year=2099&saved=1"),
+        page(POST, "/admin/agencies/{code}/receiving-points", "/admin/agencies/000.00.12.H29/receiving-points",
+                                                                                  "L   403 403 403 403 403 403 303 403 303 403 403")
+            .form("/admin/agencies/000.00.12.H29/receiving-points", WORK_WEEK_FORM)
+            .after(Step::ResetWorkWeek(JUSTICE))
+            .to("/admin/agencies/000.00.12.H29/receiving-points?saved=MC"),
         // Last: it ends the sessions.
         page(POST, "/logout", "/logout",                                         "303 303 303 303 303 303 303 303 303 303 303 403")
             .form("/", &[]).to("/"),
@@ -784,6 +835,8 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/calendar"),
     ("POST", "/admin/calendar/{year}"),
     ("POST", "/admin/calendar/{year}/remove"),
+    ("GET", "/admin/agencies/{code}/receiving-points"),
+    ("POST", "/admin/agencies/{code}/receiving-points"),
 ];
 
 #[test]
@@ -1227,6 +1280,15 @@ async fn step(app: &TestApp, ctx: &mut Ctx, actor: &Actor, step: Step) {
             let notice = json!({ "year": SPARE_YEAR, "source": "authz matrix set-up" });
             expect_admin(app, PUT, &path, Some(notice), 200).await;
         }
+        Step::StoreWorkWeek(agency) => {
+            let path = format!("/api/v1/agencies/{agency}/receiving-points/MC/work-week");
+            let week = json!({ "saturday_morning": true });
+            expect_admin(app, PUT, &path, Some(week), 200).await;
+        }
+        Step::ResetWorkWeek(agency) => {
+            let path = format!("/api/v1/agencies/{agency}/receiving-points/MC/work-week");
+            expect_admin(app, DELETE, &path, None, 204).await;
+        }
         Step::ClearTotp => {
             if actor.logged_in() {
                 let body = json!({ "password": DEMO_PASSWORD }).to_string();
@@ -1384,6 +1446,7 @@ async fn check_work_homes(app: &TestApp, actors: &[Actor], failures: &mut Vec<St
                 &[
                     JUSTICE,
                     "/admin/agencies/000.00.12.H29/officers",
+                    "/admin/agencies/000.00.12.H29/receiving-points",
                     "/admin/security-log?agency=000.00.12.H29",
                 ],
                 &[FIRST_WARD, "/admin/api-keys"],

@@ -13,4 +13,5 @@ mod agencies;
 mod authz_matrix;
 mod ops;
 mod pages;
+mod point_weeks;
 mod units;
