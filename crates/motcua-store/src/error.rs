@@ -14,6 +14,9 @@ pub enum StoreError {
     Invalid(#[from] Validation),
     #[error("not found")]
     NotFound,
+    /// The row changed since it was read (optimistic concurrency): nothing was written.
+    #[error("changed meanwhile")]
+    Stale,
     /// The database cannot be opened or used as configured.
     #[error("{0}")]
     Config(String),

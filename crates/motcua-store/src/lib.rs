@@ -4,6 +4,8 @@
 
 pub mod accounts;
 mod accounts_sql;
+pub mod dossiers;
+mod dossiers_sql;
 mod error;
 mod point_weeks_sql;
 pub mod postgres;
@@ -21,6 +23,7 @@ use motcua_domain::agency::{Agency, AgencyCode, AgencyLink, NewAgency, Receiving
 use motcua_domain::unit::AdminUnit;
 
 pub use accounts::*;
+pub use dossiers::*;
 pub use error::{StoreError, StoreResult};
 pub use types::*;
 
@@ -29,7 +32,7 @@ pub use types::*;
 /// Methods are grouped by area; each area gets its own section as features land. Handlers hold
 /// an `Arc<dyn Store>` and never know which backend is behind it.
 #[async_trait]
-pub trait Store: AccountStore + Send + Sync + 'static {
+pub trait Store: AccountStore + DossierStore + Send + Sync + 'static {
     /// Which backend this is, for logs, metrics and `/readyz`.
     fn backend(&self) -> Backend;
 

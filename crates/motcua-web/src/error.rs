@@ -48,6 +48,7 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Invalid(v) => Self::Invalid(v),
             StoreError::NotFound => Self::NotFound,
+            StoreError::Stale => Self::ChangedMeanwhile,
             StoreError::Conflict { field } => Self::Conflict(field),
             other => Self::Internal(other.into()),
         }

@@ -8,6 +8,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod catalog;
+pub mod dossiers;
 pub mod error;
 pub mod i18n;
 mod ops;

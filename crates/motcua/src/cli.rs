@@ -62,6 +62,9 @@ enum Command {
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Check the tamper-evident logs.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Subcommand)]
@@ -78,6 +81,17 @@ enum ImportCommand {
     Units {
         file: PathBuf,
         /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify every dossier's hash chain; exit status 1 and the first broken link of each
+    /// damaged chain when one does not verify.
+    Verify {
+        /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -186,6 +200,23 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Calendar(args) => crate::calendar_cli::run(&config, args).await,
+            Command::Audit(AuditCommand::Verify { json }) => {
+                let store = crate::startup::open_ready_store(&config, false).await?;
+                let result = crate::audit::verify_all(store.as_ref()).await;
+                store.close().await;
+                let report = result?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    print!("{report}");
+                }
+                anyhow::ensure!(
+                    report.broken.is_empty(),
+                    "{} dossier log chain(s) broken",
+                    report.broken.len()
+                );
+                Ok(())
+            }
             Command::Config(_) => unreachable!("handled before start-up"),
         }
     })

@@ -1,6 +1,7 @@
 //! The `motcua` program: command-line interface, configuration, start-up and the commands
 //! that load data (imports, demo). `main.rs` only calls [`cli::run`].
 
+pub mod audit;
 mod calendar_cli;
 pub mod cli;
 pub mod config;

@@ -18,6 +18,12 @@ use crate::{Store, StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+crate::dossiers_sql::impl_dossier_store!(
+    PgStore,
+    Postgres,
+    lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_PG,
+);
+
 crate::accounts_sql::impl_account_store!(
     PgStore,
     Postgres,

@@ -26,6 +26,12 @@ use crate::{Store, StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+crate::dossiers_sql::impl_dossier_store!(
+    SqliteStore,
+    Sqlite,
+    lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_SQLITE,
+);
+
 crate::accounts_sql::impl_account_store!(
     SqliteStore,
     Sqlite,

@@ -5,6 +5,7 @@ mod accounts;
 mod agencies;
 mod basics;
 mod calendar;
+mod dossiers;
 mod point_weeks;
 mod procedures;
 mod units;

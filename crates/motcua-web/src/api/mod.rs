@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agencies;
 pub mod calendar;
+pub mod dossiers;
 mod extract;
 pub mod openapi;
 pub mod point_weeks;
@@ -55,6 +56,11 @@ pub fn routes() -> Router<AppState> {
         .route("/me/totp/confirm", post(accounts::confirm_totp))
         .route("/password-resets", post(accounts::request_reset))
         .route("/password-resets/complete", post(accounts::complete_reset))
+        .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route("/dossiers/{id}", get(dossiers::show))
+        .route("/dossiers/{id}/commands", post(dossiers::give))
+        .route("/dossiers/{id}/log", get(dossiers::log))
+        .route("/tracking/{code}", get(dossiers::track))
         .route("/security-events", get(admin::security_events))
         .route("/api-keys", get(admin::list_keys).post(admin::create_key))
         .route("/api-keys/{id}", axum::routing::delete(admin::revoke_key))

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, admin, agencies, calendar, point_weeks, procedures, units};
+use super::{accounts, admin, agencies, calendar, dossiers, point_weeks, procedures, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,7 @@ use super::{accounts, admin, agencies, calendar, point_weeks, procedures, units}
         admin::officers, admin::create_officer, admin::grant_role, admin::revoke_role,
         admin::list_accounts, admin::show_account, admin::set_verification, admin::set_disabled,
         admin::security_events, admin::list_keys, admin::create_key, admin::revoke_key,
+        dossiers::create, dossiers::show, dossiers::give, dossiers::list, dossiers::log, dossiers::track,
     ),
     modifiers(&Bearer),
     tags(
@@ -34,6 +35,7 @@ use super::{accounts, admin, agencies, calendar, point_weeks, procedures, units}
         (name = "procedures", description = "The procedure catalog"),
         (name = "calendar", description = "Working calendar, due dates and yearly notices"),
         (name = "accounts", description = "Registration, sessions, one's own account, two-factor authentication, password resets"),
+        (name = "dossiers", description = "Dossiers: submission, reception, processing, results, work queues, the log, public tracking"),
         (name = "administration", description = "Officers and roles, account look-up and verification, the security log, API keys"),
     )
 )]

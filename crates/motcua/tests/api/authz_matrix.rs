@@ -373,6 +373,23 @@ fn api_rows() -> Vec<Row> {
             .before(Step::GrantRole(JUSTICE, "supervisor"))
             .after(Step::RevokeRole(JUSTICE, "supervisor")),
 
+        // ---- dossiers. Listing is "mine" for applicants and the officer's queues; a dossier
+        // that does not exist is 404 for everyone who may ask at all (anonymous: 401 first);
+        // API keys never reach account-bound routes (404). Creation checks the procedure
+        // first (an unknown one is 422 for every person). Tracking is public: an unknown code
+        // or a wrong second factor is 404 alike.
+        //                                                                       anon cit bus ro  sp  dh  ld  aa  wrd sa  sv  key
+        api(GET, "/api/v1/dossiers", "/api/v1/dossiers",                         "401 200 200 200 200 200 200 200 200 200 200 404"),
+        api(POST, "/api/v1/dossiers", "/api/v1/dossiers",                        "401 422 422 422 422 422 422 422 422 422 422 404")
+            .json(r#"{"procedure_code": "9.999999", "agency": "000.00.12.H29"}"#),
+        api(GET, "/api/v1/dossiers/{id}", "/api/v1/dossiers/987654321",          "401 404 404 404 404 404 404 404 404 404 404 404"),
+        api(POST, "/api/v1/dossiers/{id}/commands", "/api/v1/dossiers/987654321/commands",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404")
+            .json(r#"{"version": 0, "command": "submit"}"#),
+        api(GET, "/api/v1/dossiers/{id}/log", "/api/v1/dossiers/987654321/log",  "401 404 404 404 404 404 404 404 404 404 404 404"),
+        api(GET, "/api/v1/tracking/{code}", "/api/v1/tracking/000.00.12.H29-261201-0001?phone=0912345678",
+                                                                                  "404 404 404 404 404 404 404 404 404 404 404 404"),
+
         // ---- accounts as administered. Someone else's account does not exist for those who
         // may not read it (404); counter staff read and verify applicants, wherever they
         // live; agency administrators their agency's officers; system administrators

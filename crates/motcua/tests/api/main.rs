@@ -11,6 +11,7 @@ mod helpers;
 mod accounts;
 mod agencies;
 mod authz_matrix;
+mod dossiers;
 mod ops;
 mod pages;
 mod point_weeks;

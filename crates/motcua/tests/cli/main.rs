@@ -4,6 +4,7 @@
 #[path = "../common/binary.rs"]
 mod binary;
 
+mod audit;
 mod calendar;
 mod config;
 mod errors;

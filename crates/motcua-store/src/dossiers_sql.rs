@@ -1,0 +1,619 @@
+//! The one implementation of [`DossierStore`](crate::DossierStore) for both backends, in the
+//! manner of `accounts_sql.rs`: SQL text, row shapes, and [`impl_dossier_store!`] stamping the
+//! method bodies out for a backend that provides `read_pool()` and `write()`. The statement
+//! that locks a dossier row before appending to its log differs (PostgreSQL `FOR UPDATE`;
+//! SQLite's single writer already serialises) and is passed in.
+
+use chrono::{DateTime, Utc};
+use motcua_dossier::Dossier;
+use motcua_dossier::chain::LogEntry;
+
+use crate::dossiers::*;
+use crate::error::StoreError;
+use crate::rows::decode_err;
+
+/// A stored value that does not decode.
+pub(crate) fn bad(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(decode_err(what, &e.to_string()))
+}
+
+pub(crate) const DOSSIER_COLUMNS_SQL: &str = "id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at";
+
+macro_rules! dossier_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at FROM dossiers ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const SELECT_DOSSIER: &str = dossier_select!("WHERE id = $1");
+pub(crate) const SELECT_DOSSIER_BY_CODE: &str = dossier_select!("WHERE code = $1");
+
+pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
+
+/// `$1` id, `$2` expected version; the rest the new values.
+pub(crate) const UPDATE_DOSSIER: &str = "UPDATE dossiers SET holding_agency_id = $3, assignee_id = $4, status = $5, received_at = $6, due_at = $7, late = $8, state = $9, version = $10, updated_at = $11, form_values = COALESCE($12, form_values) WHERE id = $1 AND version = $2";
+
+pub(crate) const SET_CODE: &str = "UPDATE dossiers SET code = $2 WHERE id = $1 AND code IS NULL";
+
+pub(crate) const NEXT_SEQUENCE: &str = "INSERT INTO dossier_code_sequences (agency_id, day, last) VALUES ($1, $2, 1) ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_code_sequences.last + 1 RETURNING last";
+
+pub(crate) const AGENCY_BY_CODE: &str = "SELECT id FROM agencies WHERE code = $1";
+
+pub(crate) const ADD_DOSSIER_AGENCY: &str = "INSERT INTO dossier_agencies (dossier_id, agency_id) VALUES ($1, $2) ON CONFLICT (dossier_id, agency_id) DO NOTHING";
+
+pub(crate) const LAST_LOG: &str = "SELECT seq, at, kind, actor_id, ip, detail, prev_hash, hash FROM dossier_log WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1";
+
+pub(crate) const INSERT_LOG: &str = "INSERT INTO dossier_log (dossier_id, seq, at, kind, actor_id, ip, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+pub(crate) const SELECT_LOG_PAGE: &str = "SELECT seq, at, kind, actor_id, ip, detail, prev_hash, hash FROM dossier_log WHERE dossier_id = $1 ORDER BY seq LIMIT $2 OFFSET $3";
+
+pub(crate) const COUNT_LOG: &str = "SELECT COUNT(*) FROM dossier_log WHERE dossier_id = $1";
+
+pub(crate) const SELECT_CHAIN: &str = "SELECT seq, at, kind, actor_id, ip, detail, prev_hash, hash FROM dossier_log WHERE dossier_id = $1 ORDER BY seq";
+
+pub(crate) const DOSSIER_IDS: &str = "SELECT id FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2";
+
+pub(crate) const LOCK_DOSSIER_SQLITE: &str = "SELECT id FROM dossiers WHERE id = $1";
+pub(crate) const LOCK_DOSSIER_PG: &str = "SELECT id FROM dossiers WHERE id = $1 FOR UPDATE";
+
+pub(crate) const FIND_IDEMPOTENT: &str =
+    "SELECT dossier_id FROM idempotency_keys WHERE actor = $1 AND key = $2";
+pub(crate) const INSERT_IDEMPOTENT: &str =
+    "INSERT INTO idempotency_keys (actor, key, dossier_id, created_at) VALUES ($1, $2, $3, $4)";
+
+pub(crate) const INSERT_DOCUMENT: &str = "INSERT INTO dossier_documents (dossier_id, role, name, file_name, content_type, size_bytes, sha256, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+
+pub(crate) const SELECT_DOCUMENTS: &str = "SELECT id, dossier_id, role, name, file_name, content_type, size_bytes, sha256, added_by, added_at FROM dossier_documents WHERE dossier_id = $1 ORDER BY id";
+
+pub(crate) const INSERT_MESSAGE: &str = "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 0, $5)";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DossierRow {
+    id: i64,
+    code: Option<String>,
+    procedure_code: String,
+    procedure_version: i64,
+    channel: String,
+    applicant_name: String,
+    applicant_id_number: Option<String>,
+    applicant_phone: Option<String>,
+    applicant_email: Option<String>,
+    applicant_address: Option<String>,
+    receiving_point: Option<String>,
+    form_values: String,
+    state: String,
+    tracking_secret_hash: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<DossierRow> for StoredDossier {
+    type Error = StoreError;
+
+    fn try_from(r: DossierRow) -> Result<Self, StoreError> {
+        let state: Dossier =
+            serde_json::from_str(&r.state).map_err(|e| bad("dossiers.state", e))?;
+        Ok(StoredDossier {
+            id: r.id,
+            code: r.code,
+            procedure_code: r.procedure_code,
+            procedure_version: i32::try_from(r.procedure_version)
+                .map_err(|e| bad("dossiers.procedure_version", e))?,
+            channel: r.channel,
+            applicant: Applicant {
+                name: r.applicant_name,
+                id_number: r.applicant_id_number,
+                phone: r.applicant_phone,
+                email: r.applicant_email,
+                address: r.applicant_address,
+            },
+            receiving_point: r.receiving_point,
+            form_values: serde_json::from_str(&r.form_values)
+                .map_err(|e| bad("dossiers.form_values", e))?,
+            state,
+            tracking_secret_hash: r.tracking_secret_hash,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LogRow {
+    seq: i64,
+    at: DateTime<Utc>,
+    kind: String,
+    actor_id: Option<i64>,
+    ip: Option<String>,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl TryFrom<LogRow> for LogEntry {
+    type Error = StoreError;
+
+    fn try_from(r: LogRow) -> Result<Self, StoreError> {
+        Ok(LogEntry {
+            seq: r.seq,
+            at: r.at,
+            kind: r.kind,
+            actor_id: r.actor_id,
+            ip: r.ip,
+            detail: serde_json::from_str(&r.detail).map_err(|e| bad("dossier_log.detail", e))?,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DocumentRow {
+    id: i64,
+    dossier_id: i64,
+    role: String,
+    name: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    added_by: Option<i64>,
+    added_at: DateTime<Utc>,
+}
+
+impl From<DocumentRow> for DossierDocument {
+    fn from(r: DocumentRow) -> Self {
+        DossierDocument {
+            id: r.id,
+            dossier_id: r.dossier_id,
+            role: r.role,
+            name: r.name,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            added_by: r.added_by,
+            added_at: r.added_at,
+        }
+    }
+}
+
+/// The state as stored, and the columns queries use.
+pub(crate) fn state_json(state: &Dossier) -> Result<String, StoreError> {
+    serde_json::to_string(state).map_err(|e| bad("dossiers.state", e))
+}
+
+pub(crate) fn utc(t: Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<DateTime<Utc>> {
+    t.map(|t| t.with_timezone(&Utc))
+}
+
+/// Implements [`DossierStore`](crate::DossierStore) for `$store` on `$db`.
+macro_rules! impl_dossier_store {
+    ($store:ty, $db:ty, lock_dossier = $lock:expr $(,)?) => {
+        const _: () = {
+            use ::motcua_dossier::chain::LogEntry;
+            use ::sqlx::Transaction;
+            use $crate::dossiers::*;
+            use $crate::dossiers_sql::*;
+            use $crate::{Page, PageRequest, StoreError, StoreResult};
+
+            impl $store {
+                async fn dossier_in(
+                    tx: &mut Transaction<'static, $db>,
+                    id: i64,
+                ) -> StoreResult<StoredDossier> {
+                    let row: DossierRow = ::sqlx::query_as(SELECT_DOSSIER)
+                        .bind(id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    row.try_into()
+                }
+
+                /// Chains `entry` after the dossier's last one (the caller holds the row).
+                async fn append_log_in(
+                    tx: &mut Transaction<'static, $db>,
+                    id: i64,
+                    entry: NewLogEntry,
+                ) -> StoreResult<LogEntry> {
+                    let last: Option<LogRow> = ::sqlx::query_as(LAST_LOG)
+                        .bind(id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    let last: Option<LogEntry> = last.map(TryInto::try_into).transpose()?;
+                    let e = LogEntry::next(
+                        last.as_ref(),
+                        entry.at,
+                        &entry.kind,
+                        entry.actor_id,
+                        entry.ip,
+                        entry.detail,
+                    );
+                    ::sqlx::query(INSERT_LOG)
+                        .bind(id)
+                        .bind(e.seq)
+                        .bind(e.at)
+                        .bind(&e.kind)
+                        .bind(e.actor_id)
+                        .bind(&e.ip)
+                        .bind(e.detail.to_string())
+                        .bind(&e.prev_hash)
+                        .bind(&e.hash)
+                        .execute(&mut **tx)
+                        .await?;
+                    Ok(e)
+                }
+
+                async fn note_agencies(
+                    tx: &mut Transaction<'static, $db>,
+                    id: i64,
+                    state: &::motcua_dossier::Dossier,
+                ) -> StoreResult<()> {
+                    let mut ids = vec![state.receiving_agency_id, state.holding_agency_id];
+                    ids.extend(state.transferred_agency_ids.iter().copied());
+                    ids.sort_unstable();
+                    ids.dedup();
+                    for agency in ids {
+                        ::sqlx::query(ADD_DOSSIER_AGENCY)
+                            .bind(id)
+                            .bind(agency)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    Ok(())
+                }
+            }
+
+            #[::async_trait::async_trait]
+            impl $crate::DossierStore for $store {
+                async fn create_dossier(
+                    &self,
+                    d: &NewDossier,
+                    log: NewLogEntry,
+                ) -> StoreResult<StoredDossier> {
+                    let mut tx = self.write().await?;
+                    if let Some((actor, key)) = &d.idempotency {
+                        let seen: Option<i64> = ::sqlx::query_scalar(FIND_IDEMPOTENT)
+                            .bind(actor)
+                            .bind(key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if let Some(id) = seen {
+                            return Self::dossier_in(&mut tx, id).await;
+                        }
+                    }
+                    let now = $crate::accounts_sql::now();
+                    let s = &d.state;
+                    let id: i64 = ::sqlx::query_scalar(INSERT_DOSSIER)
+                        .bind(&d.procedure_code)
+                        .bind(i64::from(d.procedure_version))
+                        .bind(&d.channel)
+                        .bind(s.owner_account_id)
+                        .bind(&d.applicant.name)
+                        .bind(&d.applicant.id_number)
+                        .bind(&d.applicant.phone)
+                        .bind(&d.applicant.email)
+                        .bind(&d.applicant.address)
+                        .bind(s.receiving_agency_id)
+                        .bind(&d.receiving_point)
+                        .bind(s.holding_agency_id)
+                        .bind(s.assignee_id)
+                        .bind(s.status.as_str())
+                        .bind(utc(s.received_at))
+                        .bind(utc(s.due_at))
+                        .bind(s.late)
+                        .bind(state_json(s)?)
+                        .bind(d.form_values.to_string())
+                        .bind(&d.tracking_secret_hash)
+                        .bind(s.version)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if let Some((actor, key)) = &d.idempotency {
+                        ::sqlx::query(INSERT_IDEMPOTENT)
+                            .bind(actor)
+                            .bind(key)
+                            .bind(id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Self::note_agencies(&mut tx, id, s).await?;
+                    Self::append_log_in(&mut tx, id, log).await?;
+                    let stored = Self::dossier_in(&mut tx, id).await?;
+                    tx.commit().await?;
+                    Ok(stored)
+                }
+
+                async fn get_dossier(&self, id: i64) -> StoreResult<Option<StoredDossier>> {
+                    let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER)
+                        .bind(id)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn find_dossier_by_code(
+                    &self,
+                    code: &str,
+                ) -> StoreResult<Option<StoredDossier>> {
+                    let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER_BY_CODE)
+                        .bind(code)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                async fn change_dossier(
+                    &self,
+                    id: i64,
+                    change: DossierChange,
+                ) -> StoreResult<StoredDossier> {
+                    let mut tx = self.write().await?;
+                    let now = $crate::accounts_sql::now();
+                    let s = &change.state;
+                    let done = ::sqlx::query(UPDATE_DOSSIER)
+                        .bind(id)
+                        .bind(change.expected_version)
+                        .bind(s.holding_agency_id)
+                        .bind(s.assignee_id)
+                        .bind(s.status.as_str())
+                        .bind(utc(s.received_at))
+                        .bind(utc(s.due_at))
+                        .bind(s.late)
+                        .bind(state_json(s)?)
+                        .bind(s.version)
+                        .bind(now)
+                        .bind(change.form_values.as_ref().map(|v| v.to_string()))
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        let exists: Option<i64> = ::sqlx::query_scalar(LOCK_DOSSIER_SQLITE)
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        return Err(if exists.is_some() {
+                            StoreError::Stale
+                        } else {
+                            StoreError::NotFound
+                        });
+                    }
+                    if let Some((agency_code, day)) = &change.allocate_code {
+                        let agency_id: i64 = ::sqlx::query_scalar(AGENCY_BY_CODE)
+                            .bind(agency_code)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        let key = ::motcua_dossier::DossierCode::day_key(*day);
+                        let seq: i64 = ::sqlx::query_scalar(NEXT_SEQUENCE)
+                            .bind(agency_id)
+                            .bind(&key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        let code = ::motcua_dossier::DossierCode::on(
+                            agency_code
+                                .parse()
+                                .map_err(|_| StoreError::NotFound)?,
+                            *day,
+                            u32::try_from(seq).unwrap_or(u32::MAX),
+                        )
+                        .map_err(|e| {
+                            bad("dossiers.code", e)
+                        })?;
+                        let set = ::sqlx::query(SET_CODE)
+                            .bind(id)
+                            .bind(code.to_string())
+                            .execute(&mut *tx)
+                            .await?;
+                        if set.rows_affected() == 0 {
+                            // Already has a code: a dossier is received once.
+                            return Err(StoreError::Stale);
+                        }
+                    }
+                    Self::note_agencies(&mut tx, id, s).await?;
+                    Self::append_log_in(&mut tx, id, change.log).await?;
+                    for m in &change.messages {
+                        ::sqlx::query(INSERT_MESSAGE)
+                            .bind(&m.channel)
+                            .bind(&m.recipient)
+                            .bind(&m.subject)
+                            .bind(&m.body)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let stored = Self::dossier_in(&mut tx, id).await?;
+                    tx.commit().await?;
+                    Ok(stored)
+                }
+
+                async fn append_dossier_log(
+                    &self,
+                    id: i64,
+                    entry: NewLogEntry,
+                ) -> StoreResult<LogEntry> {
+                    let mut tx = self.write().await?;
+                    let found: Option<i64> = ::sqlx::query_scalar($lock)
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if found.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    let e = Self::append_log_in(&mut tx, id, entry).await?;
+                    tx.commit().await?;
+                    Ok(e)
+                }
+
+                async fn dossier_log(
+                    &self,
+                    id: i64,
+                    page: PageRequest,
+                ) -> StoreResult<Page<LogEntry>> {
+                    let total: i64 = ::sqlx::query_scalar(COUNT_LOG)
+                        .bind(id)
+                        .fetch_one(self.read_pool())
+                        .await?;
+                    let rows: Vec<LogRow> = ::sqlx::query_as(SELECT_LOG_PAGE)
+                        .bind(id)
+                        .bind(i64::from(page.per_page))
+                        .bind(i64::from(page.per_page) * (i64::from(page.page) - 1))
+                        .fetch_all(self.read_pool())
+                        .await?;
+                    Ok(Page {
+                        items: rows
+                            .into_iter()
+                            .map(TryInto::try_into)
+                            .collect::<StoreResult<_>>()?,
+                        total,
+                        page: page.page,
+                        per_page: page.per_page,
+                    })
+                }
+
+                async fn dossier_chain(&self, id: i64) -> StoreResult<Vec<LogEntry>> {
+                    let rows: Vec<LogRow> = ::sqlx::query_as(SELECT_CHAIN)
+                        .bind(id)
+                        .fetch_all(self.read_pool())
+                        .await?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn dossier_ids(&self, after: i64, limit: u32) -> StoreResult<Vec<i64>> {
+                    Ok(::sqlx::query_scalar(DOSSIER_IDS)
+                        .bind(after)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.read_pool())
+                        .await?)
+                }
+
+                async fn list_dossiers(
+                    &self,
+                    f: &DossierFilter,
+                ) -> StoreResult<Page<StoredDossier>> {
+                    fn build(f: &DossierFilter, head: &str) -> ::sqlx::QueryBuilder<$db> {
+                        let mut qb = ::sqlx::QueryBuilder::new(head);
+                        qb.push(" WHERE 1 = 1");
+                        if let Some(ids) = &f.holding_agency_ids {
+                            qb.push(" AND holding_agency_id IN (");
+                            let mut sep = qb.separated(", ");
+                            sep.push_bind(-1_i64);
+                            for id in ids {
+                                sep.push_bind(*id);
+                            }
+                            qb.push(")");
+                        }
+                        if let Some(ids) = &f.agency_ids {
+                            qb.push(" AND id IN (SELECT dossier_id FROM dossier_agencies WHERE agency_id IN (");
+                            let mut sep = qb.separated(", ");
+                            sep.push_bind(-1_i64);
+                            for id in ids {
+                                sep.push_bind(*id);
+                            }
+                            qb.push("))");
+                        }
+                        if let Some(owner) = f.owner_account_id {
+                            qb.push(" AND owner_account_id = ").push_bind(owner);
+                        }
+                        if let Some(a) = f.assignee_id {
+                            qb.push(" AND assignee_id = ").push_bind(a);
+                        }
+                        if let Some(st) = &f.statuses {
+                            qb.push(" AND status IN (");
+                            let mut sep = qb.separated(", ");
+                            sep.push_bind("-".to_owned());
+                            for s in st {
+                                sep.push_bind(s.clone());
+                            }
+                            qb.push(")");
+                        }
+                        if let Some(due) = f.due_before {
+                            qb.push(" AND due_at <= ").push_bind(due);
+                        }
+                        if f.transferred_only {
+                            qb.push(" AND receiving_agency_id <> holding_agency_id");
+                        }
+                        qb
+                    }
+                    let total: i64 = build(f, "SELECT COUNT(*) FROM dossiers")
+                        .build_query_scalar()
+                        .fetch_one(self.read_pool())
+                        .await?;
+                    let head = format!("SELECT {DOSSIER_COLUMNS_SQL} FROM dossiers");
+                    let mut qb = build(f, &head);
+                    qb.push(" ORDER BY due_at IS NULL, due_at, id LIMIT ")
+                        .push_bind(i64::from(f.page.per_page))
+                        .push(" OFFSET ")
+                        .push_bind(i64::from(f.page.per_page) * (i64::from(f.page.page) - 1));
+                    let rows: Vec<DossierRow> = qb
+                        .build_query_as()
+                        .fetch_all(self.read_pool())
+                        .await?;
+                    Ok(Page {
+                        items: rows
+                            .into_iter()
+                            .map(TryInto::try_into)
+                            .collect::<StoreResult<_>>()?,
+                        total,
+                        page: f.page.page,
+                        per_page: f.page.per_page,
+                    })
+                }
+
+                async fn add_document(
+                    &self,
+                    dossier_id: i64,
+                    doc: &NewDocument,
+                    entry: NewLogEntry,
+                ) -> StoreResult<DossierDocument> {
+                    let mut tx = self.write().await?;
+                    let found: Option<i64> = ::sqlx::query_scalar($lock)
+                        .bind(dossier_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if found.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    let now = $crate::accounts_sql::now();
+                    let id: i64 = ::sqlx::query_scalar(INSERT_DOCUMENT)
+                        .bind(dossier_id)
+                        .bind(&doc.role)
+                        .bind(&doc.name)
+                        .bind(&doc.file_name)
+                        .bind(&doc.content_type)
+                        .bind(doc.size_bytes)
+                        .bind(&doc.sha256)
+                        .bind(doc.added_by)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    Self::append_log_in(&mut tx, dossier_id, entry).await?;
+                    tx.commit().await?;
+                    Ok(DossierDocument {
+                        id,
+                        dossier_id,
+                        role: doc.role.clone(),
+                        name: doc.name.clone(),
+                        file_name: doc.file_name.clone(),
+                        content_type: doc.content_type.clone(),
+                        size_bytes: doc.size_bytes,
+                        sha256: doc.sha256.clone(),
+                        added_by: doc.added_by,
+                        added_at: now,
+                    })
+                }
+
+                async fn documents(&self, dossier_id: i64) -> StoreResult<Vec<DossierDocument>> {
+                    let rows: Vec<DocumentRow> = ::sqlx::query_as(SELECT_DOCUMENTS)
+                        .bind(dossier_id)
+                        .fetch_all(self.read_pool())
+                        .await?;
+                    Ok(rows.into_iter().map(Into::into).collect())
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_dossier_store;

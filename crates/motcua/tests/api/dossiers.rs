@@ -1,0 +1,491 @@
+//! Dossiers over HTTP, end to end on a fresh database with one real procedure (birth
+//! registration, 1.001193, from the shared national export): an online submission received
+//! at the counter, processed through the internal process, returned; conflicts between two
+//! officers; idempotent creation; access; the log chain; public tracking with its second
+//! factor and its throttle.
+
+use std::path::{Path, PathBuf};
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_TOKEN, TestApp};
+
+const PROCEDURE: &str = "1.001193";
+const AGENCY: &str = "000.00.12.H29";
+const PASSWORD: &str = "Kiem-thu-ho-so-2026";
+
+fn shared_line(code: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tthc");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("shared data missing at {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.contains(&format!("\"ma_thu_tuc\": \"{code}\"")))
+        {
+            return line.to_owned();
+        }
+    }
+    panic!("{code} not in the shared data");
+}
+
+struct World {
+    app: TestApp,
+    citizen: Session,
+    reception: Session,
+    specialist: Session,
+    specialist_id: i64,
+    head: Session,
+    head_id: i64,
+    leader: Session,
+    leader_id: i64,
+}
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl Session {
+    fn post(&self, app: &TestApp, path: &str, body: Value) -> reqwest::RequestBuilder {
+        app.client
+            .post(app.url(path))
+            .header(COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+    }
+    fn get(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+        app.client.get(app.url(path)).header(COOKIE, &self.cookie)
+    }
+}
+
+async fn login(app: &TestApp, name: &str) -> Session {
+    let r = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "login": name, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "login {name}");
+    let cookie = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("mc_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body: Value = r.json().await.unwrap();
+    Session {
+        cookie,
+        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn officer(app: &TestApp, login_name: &str, role: &str) -> i64 {
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/agencies/{AGENCY}/officers")))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "login": login_name, "full_name": login_name, "password": PASSWORD, "role": role }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let store = app.store().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.jsonl");
+    std::fs::write(&file, shared_line(PROCEDURE) + "\n").unwrap();
+    motcua::import::tthc_files(store.as_ref(), &[file])
+        .await
+        .unwrap();
+    for (code, name) in [(AGENCY, "Sở Tư pháp"), ("000.00.11.H29", "Sở Nội vụ")] {
+        let r = app
+            .client
+            .post(app.url("/api/v1/agencies"))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({ "code": code, "name": name, "kind": "department" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    officer(&app, "tn.mot", "receiving_officer").await;
+    let specialist_id = officer(&app, "cv.mot", "specialist").await;
+    let head_id = officer(&app, "lp.mot", "department_head").await;
+    let leader_id = officer(&app, "ld.mot", "leader").await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/accounts"))
+        .json(
+            &json!({ "kind": "citizen", "identifier": "079305004321", "full_name": "Lê Thị Cúc",
+                       "email": "cuc@example.vn", "phone": "0987654321", "password": PASSWORD }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    World {
+        citizen: login(&app, "079305004321").await,
+        reception: login(&app, "tn.mot").await,
+        specialist: login(&app, "cv.mot").await,
+        head: login(&app, "lp.mot").await,
+        leader: login(&app, "ld.mot").await,
+        specialist_id,
+        head_id,
+        leader_id,
+        app,
+    }
+}
+
+async fn give(w: &World, s: &Session, id: i64, version: i64, cmd: Value) -> reqwest::Response {
+    let mut body = cmd;
+    body["version"] = json!(version);
+    s.post(&w.app, &format!("/api/v1/dossiers/{id}/commands"), body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn ok(w: &World, s: &Session, id: i64, version: i64, cmd: Value) -> Value {
+    let r = give(w, s, id, version, cmd.clone()).await;
+    let status = r.status();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{cmd}: {body}");
+    body
+}
+
+#[tokio::test]
+async fn an_online_dossier_from_submission_to_result_with_tracking() {
+    let w = world().await;
+    let app = &w.app;
+    let create = |key: &'static str| {
+        w.citizen
+            .post(app, "/api/v1/dossiers", json!({ "procedure_code": PROCEDURE, "agency": AGENCY, "form_values": { "ho_ten_tre": "Lê Minh Khôi" } }))
+            .header("idempotency-key", key)
+    };
+    let r = create("k-1").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let d: Value = r.json().await.unwrap();
+    let id = d["id"].as_i64().unwrap();
+    let secret = d["tracking_secret"].as_str().unwrap().to_owned();
+    assert_eq!(d["status"], "draft");
+    assert!(d["status_code"].is_null());
+    // The same key again: the same dossier, no second one, no second secret.
+    let again: Value = create("k-1").send().await.unwrap().json().await.unwrap();
+    assert_eq!(again["id"], id);
+    assert!(again["tracking_secret"].is_null());
+    let mine: Value = w
+        .citizen
+        .get(app, "/api/v1/dossiers")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["total"], 1);
+
+    // Officers cannot submit someone's draft; the citizen does.
+    let d = ok(&w, &w.citizen, id, 0, json!({ "command": "submit" })).await;
+    assert_eq!(
+        (d["status"].as_str(), d["status_code"].as_i64()),
+        (Some("submitted"), Some(1))
+    );
+    let queue: Value = w
+        .reception
+        .get(app, "/api/v1/dossiers?queue=to_receive")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue["total"], 1);
+    // A specialist is not counter staff.
+    assert_eq!(
+        give(&w, &w.specialist, id, 1, json!({ "command": "receive" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let d = ok(&w, &w.reception, id, 1, json!({ "command": "receive" })).await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    assert!(
+        code.starts_with("000.00.12.H29-") && code.ends_with("-0001"),
+        "{code}"
+    );
+    assert!(d["due_at"].is_string());
+    assert_eq!(d["status_code"], 2);
+
+    // Two officers act on version 2 at once: one wins, the other hears "changed meanwhile".
+    let a = give(
+        &w,
+        &w.head,
+        id,
+        2,
+        json!({ "command": "assign", "to": w.specialist_id }),
+    );
+    let b = give(
+        &w,
+        &w.reception,
+        id,
+        2,
+        json!({ "command": "transfer", "to_agency_id": 999, "reason": "x" }),
+    );
+    let head_try = a.await;
+    assert_eq!(head_try.status(), StatusCode::OK);
+    let late = b.await;
+    assert!(matches!(
+        late.status(),
+        StatusCode::CONFLICT | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY
+    ));
+    let stale = give(
+        &w,
+        &w.head,
+        id,
+        2,
+        json!({ "command": "assign", "to": w.head_id }),
+    )
+    .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let problem: Value = stale.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:motcua:problem:changed-meanwhile");
+
+    let d = ok(
+        &w,
+        &w.specialist,
+        id,
+        3,
+        json!({ "command": "forward", "to": w.head_id }),
+    )
+    .await;
+    assert_eq!(d["step"], 2);
+    // The leader cannot approve before the last step.
+    assert_eq!(
+        give(&w, &w.leader, id, 4, json!({ "command": "approve" }))
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    ok(
+        &w,
+        &w.head,
+        id,
+        4,
+        json!({ "command": "forward", "to": w.leader_id }),
+    )
+    .await;
+    let d = ok(&w, &w.leader, id, 5, json!({ "command": "approve" })).await;
+    assert_eq!(d["status"], "processed");
+    let d = ok(
+        &w,
+        &w.reception,
+        id,
+        6,
+        json!({ "command": "return_result", "channel": "online" }),
+    )
+    .await;
+    assert_eq!(
+        (d["status"].as_str(), d["status_code"].as_i64()),
+        (Some("returned"), Some(10))
+    );
+
+    // The log is a verifiable chain, with every officer's view on it.
+    let log: Value = w
+        .head
+        .get(app, &format!("/api/v1/dossiers/{id}/log?per_page=100"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries: Vec<motcua_dossier::chain::LogEntry> =
+        serde_json::from_value(log["items"].clone()).unwrap();
+    assert_eq!(motcua_dossier::chain::verify(&entries), Ok(()));
+    let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
+    for k in [
+        "create",
+        "submit",
+        "receive",
+        "assign",
+        "forward",
+        "approve",
+        "return_result",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    // The citizen was told at each milestone, through the outbox.
+    let mail = app
+        .store()
+        .unwrap()
+        .messages_to("cuc@example.vn")
+        .await
+        .unwrap();
+    assert!(
+        mail.iter().any(|m| m.subject.contains("Đã tiếp nhận")),
+        "{mail:?}"
+    );
+
+    // Public tracking: the code plus a second factor.
+    let track = |q: String| {
+        app.client
+            .get(app.url(&format!("/api/v1/tracking/{code}?{q}")))
+            .send()
+    };
+    let by_phone: Value = track("phone=0987654321".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_phone["status"], "returned");
+    assert_eq!(by_phone["holding_agency_code"], AGENCY);
+    let steps: Vec<&str> = by_phone["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        steps.contains(&"receive") && steps.contains(&"return_result") && !steps.contains(&"view"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        track("id_last4=4321".into()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        track(format!("secret={secret}")).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        track("phone=0900000000".into()).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        track(String::new()).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // Enumeration is throttled.
+    let mut last = StatusCode::OK;
+    for _ in 0..25 {
+        last = track("id_last4=0000".into()).await.unwrap().status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn strangers_do_not_see_dossiers_and_refusals_need_reasons() {
+    let w = world().await;
+    let app = &w.app;
+    let d: Value = w
+        .citizen
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({ "procedure_code": PROCEDURE, "agency": AGENCY }),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = d["id"].as_i64().unwrap();
+    // Another citizen: 404, as if it did not exist.
+    let r = app.client.post(app.url("/api/v1/accounts")).json(&json!({ "kind": "citizen", "identifier": "079305001111", "full_name": "Người Khác", "email": "khac@example.vn", "password": PASSWORD })).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let other = login(app, "079305001111").await;
+    assert_eq!(
+        other
+            .get(app, &format!("/api/v1/dossiers/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        give(&w, &other, id, 0, json!({ "command": "submit" }))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // An officer of the agency sees a submitted dossier, not a draft's owner's rights.
+    ok(&w, &w.citizen, id, 0, json!({ "command": "submit" })).await;
+    let empty = give(
+        &w,
+        &w.reception,
+        id,
+        1,
+        json!({ "command": "refuse", "reasons": [] }),
+    )
+    .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = empty.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "reasons");
+    let unknown = give(&w, &w.reception, id, 1, json!({ "command": "teleport" })).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let d = ok(
+        &w,
+        &w.reception,
+        id,
+        1,
+        json!({ "command": "refuse", "reasons": ["Không thuộc thẩm quyền"] }),
+    )
+    .await;
+    assert_eq!(
+        (d["status"].as_str(), d["status_code"].as_i64()),
+        (Some("refused"), Some(3))
+    );
+    assert!(d["code"].is_null(), "a refused dossier gets no code");
+    // Anonymous: 401 before anything is looked up.
+    assert_eq!(
+        app.client
+            .get(app.url(&format!("/api/v1/dossiers/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // An unknown procedure or agency names the field.
+    let bad: Value = w
+        .citizen
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({ "procedure_code": "9.999999", "agency": "" }),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["agency"]);
+}
