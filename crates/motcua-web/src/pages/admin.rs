@@ -349,14 +349,9 @@ async fn keys_page(
     )
 }
 
-#[derive(Deserialize)]
-pub struct KeyForm {
-    name: Option<String>,
-    /// Repeated checkboxes arrive as `scopes=a&scopes=b`; axum's form parser takes a
-    /// sequence.
-    #[serde(default)]
-    scopes: Vec<String>,
-}
+/// The form as its pairs: repeated checkboxes arrive as `scopes=a&scopes=b`, which a struct
+/// field cannot collect with axum's (serde_urlencoded) form parser.
+type KeyForm = Vec<(String, String)>;
 
 pub async fn create_key(
     State(state): State<AppState>,
@@ -364,7 +359,16 @@ pub async fn create_key(
     uri: OriginalUri,
     CsrfForm { viewer, form }: CsrfForm<KeyForm>,
 ) -> Response {
-    match create_key_in(&state, &viewer, form.name.as_deref(), &form.scopes).await {
+    let name = form
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.as_str());
+    let scopes: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "scopes")
+        .map(|(_, v)| v.clone())
+        .collect();
+    match create_key_in(&state, &viewer, name, &scopes).await {
         Ok(created) => {
             keys_page(
                 &state,

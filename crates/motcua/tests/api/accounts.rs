@@ -838,3 +838,56 @@ async fn a_system_administrator_edits_the_yearly_calendar_notice_on_its_page() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_api_keys_page_creates_a_key_with_every_ticked_scope() {
+    let app = TestApp::spawn().await;
+    app.client
+        .post(app.url("/api/v1/agencies"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "code": "000.00.00.H29", "name": "Ủy ban nhân dân Thành phố", "kind": "provincial_peoples_committee" }))
+        .send()
+        .await
+        .unwrap();
+    app.client
+        .post(app.url("/api/v1/agencies/000.00.00.H29/officers"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "login": "qt.khoa", "full_name": "Quản trị Khóa", "password": "Quan-tri-khoa-2026", "role": "system_admin" }))
+        .send()
+        .await
+        .unwrap();
+    let s = logged_in(&app, "qt.khoa", "Quan-tri-khoa-2026").await;
+    let page = s.get(&app, "/admin/api-keys").send().await.unwrap();
+    let token = csrf_of(&page.text().await.unwrap());
+    let created = app
+        .client
+        .post(app.url("/admin/api-keys"))
+        .header(COOKIE, &s.cookie)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Hệ thống báo cáo"),
+            ("scopes", "dossiers:read"),
+            ("scopes", "statistics:read"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+    let html = created.text().await.unwrap();
+    assert!(html.contains("id=\"new-key\""), "the key is shown once");
+    let keys: Value = app
+        .client
+        .get(app.url("/api/v1/api-keys"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(keys[0]["name"], "Hệ thống báo cáo");
+    assert_eq!(
+        keys[0]["scopes"],
+        json!(["dossiers:read", "statistics:read"])
+    );
+}
