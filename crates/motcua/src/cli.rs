@@ -1,4 +1,4 @@
-//! The command line: `motcua serve | migrate | demo | import … | config print`.
+//! The command line: `motcua serve | migrate | demo | import … | calendar … | bench … | config print`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +65,25 @@ enum Command {
     /// Check the tamper-evident logs.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Load a running server over HTTP: throughput, latency p50/p95/p99/max, errors, and the
+    /// machine's ceilings (no-op HTTP, durable SQLite commits) measured in the same run.
+    #[command(after_help = crate::bench::scenarios_help())]
+    Bench {
+        /// What to ask for: search or noop (submit, track, queue, mixed come with dossiers).
+        scenario: String,
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: String,
+        /// Seconds of measurement.
+        #[arg(long, default_value_t = 10.0)]
+        duration: f64,
+        /// Concurrent clients, each with one keep-alive connection.
+        #[arg(long, default_value_t = 20)]
+        concurrency: usize,
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -216,6 +235,22 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                     report.broken.len()
                 );
                 Ok(())
+            }
+            Command::Bench {
+                scenario,
+                url,
+                duration,
+                concurrency,
+                json,
+            } => {
+                crate::bench::run(crate::bench::Options {
+                    scenario,
+                    url,
+                    duration,
+                    concurrency,
+                    json,
+                })
+                .await
             }
             Command::Config(_) => unreachable!("handled before start-up"),
         }

@@ -2,6 +2,7 @@
 //! that load data (imports, demo). `main.rs` only calls [`cli::run`].
 
 pub mod audit;
+pub mod bench;
 mod calendar_cli;
 pub mod cli;
 pub mod config;

@@ -10,3 +10,4 @@ mod driver;
 
 mod accounts;
 mod journeys;
+mod search;

@@ -5,6 +5,7 @@
 mod binary;
 
 mod audit;
+mod bench;
 mod calendar;
 mod config;
 mod errors;
