@@ -616,12 +616,14 @@ pub async fn complete_reset(
         return Err(invalid_reset_token().into());
     }
     let hash_of_token = TokenHash::of(token).to_hex();
-    let hash = state.auth.hash_password(new.to_owned()).await?;
+    // The token first: a guessed one costs a lookup, not an argon2 hash. (A crash between the
+    // two steps only burns the link; the person asks for another.)
     let account_id = state
         .store
         .consume_password_reset(&hash_of_token, now)
         .await?
         .ok_or_else(|| ApiError::from(invalid_reset_token()))?;
+    let hash = state.auth.hash_password(new.to_owned()).await?;
     state
         .store
         .set_password(
