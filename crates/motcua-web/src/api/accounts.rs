@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_auth::policy::{Action, Resource};
 use motcua_domain::identity::{Email, Phone};
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::ApiJson;
 use crate::AppState;
 use crate::auth::login::{self, LoginOutcome, Registration};
-use crate::auth::{Viewer, session_cookie};
+use crate::auth::{Viewer, session_cookie, with_cookie};
 use crate::error::{ApiError, ApiResult};
 
 /// One's own account as the API shows it (no secret, no hash).
@@ -57,13 +57,6 @@ pub fn me_of(state: &AppState, viewer: &Viewer, account: &Account) -> Me {
         must_enroll_totp: viewer.must_enroll_totp,
         csrf_token: viewer.csrf_token(state),
     }
-}
-
-fn with_cookie(mut response: Response, cookie: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
 }
 
 /// A viewer for the session just started (for the CSRF token of the answer).

@@ -561,6 +561,17 @@ pub async fn start_session(
     Ok(token.expose().to_owned())
 }
 
+/// Adds a `Set-Cookie` header to a response.
+pub fn with_cookie(
+    mut response: axum::response::Response,
+    cookie: &str,
+) -> axum::response::Response {
+    if let Ok(v) = axum::http::HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
 /// The `Set-Cookie` header value carrying a session token.
 pub fn session_cookie(state: &AppState, token: &str) -> String {
     state.auth.cookie(

@@ -3,7 +3,6 @@
 //! calls the same operations as the API ([`crate::auth::login`]).
 
 use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use minijinja::{Value, context};
 use motcua_auth::policy::{Action, Resource};
@@ -13,16 +12,9 @@ use super::{error_page, form_errors, login_redirect, page, see_other};
 use crate::AppState;
 use crate::api::accounts::{ProfileInput, email_taken, validate_profile};
 use crate::auth::login::{self, LoginError, LoginOutcome, Registration};
-use crate::auth::{CsrfForm, Viewer, session_cookie};
+use crate::auth::{CsrfForm, Viewer, session_cookie, with_cookie};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-
-fn with_cookie(mut response: Response, cookie: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
 
 /// Only local paths are followed after login (no open redirect).
 fn safe_next(next: Option<&str>) -> Option<String> {
