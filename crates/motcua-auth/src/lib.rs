@@ -7,6 +7,7 @@
 //! | [`totp`] | RFC 6238 codes, secrets, `otpauth://` URIs, replay protection, recovery codes | second factor, mandatory for officers when configured |
 //! | [`token`] | random opaque tokens stored as SHA-256 digests, API keys and their scopes | a leaked session table must not let anyone in |
 //! | [`csrf`] | HMAC synchronizer tokens bound to a session | every form is protected |
+//! | [`tracking`] | the receipt QR code's tracking secret, derived, not stored | every reprint carries the same code |
 //! | [`throttle`] | login throttling and temporary lockout: a pure policy and an in-memory store | online guessing must be slow |
 //! | [`policy`] | who may do what to which resource, in one pure function | every route asks the same question the same way |
 //!
@@ -23,5 +24,6 @@ mod secret;
 pub mod throttle;
 pub mod token;
 pub mod totp;
+pub mod tracking;
 
 pub use secret::{RngError, Secret, random_bytes};

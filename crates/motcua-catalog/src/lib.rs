@@ -8,9 +8,13 @@
 //!   the e-form definition ([`FormDefinition`]) with their validation;
 //! * [`parse`]: the robust parser of the national-portal export (`data/tthc/*.jsonl`), which
 //!   never drops a procedure silently and reports per field what it could and could not parse;
+//! * [`local`]: an agency's local settings for a procedure ([`local::LocalSettings`]: internal
+//!   process steps, e-form fields, receiving points, online level, fee overrides) and the
+//!   check of an applicant's e-form values ([`local::check_values`]);
 //! * [`mod@fingerprint`]: a stable content hash so the importer can version what changed.
 
 pub mod fingerprint;
+pub mod local;
 pub mod model;
 pub mod parse;
 

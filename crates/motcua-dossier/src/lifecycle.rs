@@ -278,6 +278,9 @@ pub struct Dossier {
     /// Counted as late (apology issued, or the result was ready after the appointment).
     pub late: bool,
     pub fee_due_vnd: Option<i64>,
+    /// Where the applicant asked to receive the result (chosen at submission).
+    #[serde(default)]
+    pub result_delivery: Option<ReturnChannel>,
     /// Incremented by every change; writes check it (optimistic concurrency).
     pub version: i64,
 }
@@ -308,6 +311,7 @@ impl Dossier {
             supplement_rounds: 0,
             late: false,
             fee_due_vnd: None,
+            result_delivery: None,
             version: 0,
         }
     }

@@ -36,6 +36,9 @@ pub struct NewDossier {
     pub form_values: serde_json::Value,
     /// The lifecycle state to start from (`Dossier::draft`).
     pub state: Dossier,
+    /// A random salt the receipt's tracking secret is derived from with a server secret
+    /// (`motcua_auth::tracking`); the column name is from migration 0006, which stored a
+    /// digest of a random secret instead.
     pub tracking_secret_hash: String,
     /// `(actor, key)`: a creating call with a key seen before returns the dossier it made.
     pub idempotency: Option<(String, String)>,
@@ -52,6 +55,7 @@ pub struct StoredDossier {
     pub receiving_point: Option<String>,
     pub form_values: serde_json::Value,
     pub state: Dossier,
+    /// The tracking secret's salt (see [`NewDossier::tracking_secret_hash`]).
     #[serde(skip)]
     pub tracking_secret_hash: String,
     pub created_at: DateTime<Utc>,
@@ -143,7 +147,9 @@ pub trait DossierStore: Send + Sync {
     /// Applies a change if the dossier is still at `expected_version`; otherwise
     /// `StoreError::Stale` and nothing is written. Allocates the code at reception (unique and
     /// gap-free per agency and day, under concurrency and across instances), appends the log
-    /// entry to the chain and queues the messages, all in one transaction.
+    /// entry to the chain and queues the messages, all in one transaction. When the change
+    /// returns the result, the owner's document store keeps the result documents (in the same
+    /// transaction).
     async fn change_dossier(&self, id: i64, change: DossierChange) -> StoreResult<StoredDossier>;
     /// Appends to the log without changing the dossier (an officer's view, a message).
     async fn append_dossier_log(&self, id: i64, entry: NewLogEntry) -> StoreResult<LogEntry>;

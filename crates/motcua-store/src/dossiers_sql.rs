@@ -411,6 +411,14 @@ macro_rules! impl_dossier_store {
                             return Err(StoreError::Stale);
                         }
                     }
+                    if s.status == ::motcua_dossier::Status::Returned {
+                        // The applicant's document store keeps issued results (SPEC §10).
+                        ::sqlx::query($crate::documents_sql::KEEP_RESULTS)
+                            .bind(id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                     Self::note_agencies(&mut tx, id, s).await?;
                     Self::append_log_in(&mut tx, id, change.log).await?;
                     for m in &change.messages {

@@ -4,9 +4,14 @@
 
 pub mod accounts;
 mod accounts_sql;
+pub mod bulk_sql;
 pub mod dossiers;
 mod dossiers_sql;
+pub mod documents;
+mod documents_sql;
 mod error;
+pub mod local_settings;
+mod local_settings_sql;
 mod point_weeks_sql;
 pub mod postgres;
 mod rows;
@@ -23,8 +28,11 @@ use motcua_domain::agency::{Agency, AgencyCode, AgencyLink, NewAgency, Receiving
 use motcua_domain::unit::AdminUnit;
 
 pub use accounts::*;
+pub use bulk_sql::{BulkAccount, BulkDossier, BulkRole, BulkStore, CodeSequence};
 pub use dossiers::*;
+pub use documents::{ApplicantDocument, Attachment, DocumentStore, NewApplicantDocument};
 pub use error::{StoreError, StoreResult};
+pub use local_settings::{LocalSettingsStore, PutLocalSettings, StoredLocalSettings};
 pub use types::*;
 
 /// Everything the application asks of its database.
@@ -32,7 +40,9 @@ pub use types::*;
 /// Methods are grouped by area; each area gets its own section as features land. Handlers hold
 /// an `Arc<dyn Store>` and never know which backend is behind it.
 #[async_trait]
-pub trait Store: AccountStore + DossierStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + DossierStore + DocumentStore + BulkStore + LocalSettingsStore + Send + Sync + 'static
+{
     /// Which backend this is, for logs, metrics and `/readyz`.
     fn backend(&self) -> Backend;
 

@@ -9,12 +9,12 @@
 
 use chrono::Utc;
 use motcua_auth::policy::{Action, DossierScope, Resource};
-use motcua_auth::token::{Token, TokenHash};
+use motcua_auth::token::Token;
 use motcua_calendar::{Duration, Resume};
 use motcua_catalog::model::{ChannelKind, DurationUnit, Procedure};
 use motcua_domain::FieldError;
 use motcua_dossier::lifecycle::Authority;
-use motcua_dossier::{Command, Dossier, Performer, Status};
+use motcua_dossier::{Command, Dossier, Performer, ReturnChannel, Status};
 use motcua_store::{
     Applicant, DossierChange, NewDossier, NewLogEntry, NewOutboxMessage, StoredDossier,
 };
@@ -23,8 +23,8 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 
-/// Steps of an agency's internal process until agencies define their own (issue 4's local
-/// settings): a specialist examines, a department head reviews, a leader approves.
+/// Steps of the default internal process, when an agency defined none in its local settings
+/// (`crate::settings`): a specialist examines, a department head reviews, a leader approves.
 pub const DEFAULT_STEPS: u32 = 3;
 
 /// What the policy needs to know about a dossier.
@@ -46,6 +46,21 @@ fn policy_action(a: Authority) -> Action {
     }
 }
 
+/// Whether the viewer reads the dossiers of `agency_id` (the policy, asked about a dossier
+/// received and held there): work queues list only such agencies. Administrators work in
+/// their agency without reading its case files.
+pub fn reads_dossiers_at(viewer: &Viewer, agency_id: i64) -> bool {
+    viewer.allowed(
+        Action::Read,
+        &Resource::Dossier(DossierScope {
+            owner_account_id: None,
+            holding_agency_id: agency_id,
+            receiving_agency_id: agency_id,
+            transferred_agency_ids: vec![],
+        }),
+    )
+}
+
 /// Loads a dossier the viewer may read (404 otherwise, so codes and ids reveal nothing).
 pub async fn load_readable(state: &AppState, viewer: &Viewer, id: i64) -> ApiResult<StoredDossier> {
     // Who asks comes first: an anonymous 401 must not depend on whether the id exists.
@@ -56,6 +71,28 @@ pub async fn load_readable(state: &AppState, viewer: &Viewer, id: i64) -> ApiRes
         .await?
         .ok_or(ApiError::NotFound)?;
     viewer.authorize(Action::Read, &Resource::Dossier(scope(&d)))?;
+    Ok(d)
+}
+
+/// [`load_readable`], and for an officer the view recorded in the dossier's log: every
+/// officer's view is on the record (SPEC §4). The API's show and the dossier page use it.
+pub async fn load_viewed(state: &AppState, viewer: &Viewer, id: i64) -> ApiResult<StoredDossier> {
+    let d = load_readable(state, viewer, id).await?;
+    if viewer.is_officer() {
+        state
+            .store
+            .append_dossier_log(
+                id,
+                NewLogEntry {
+                    at: Utc::now(),
+                    kind: "view".into(),
+                    actor_id: viewer.account_id(),
+                    ip: viewer.ip.clone(),
+                    detail: serde_json::json!({}),
+                },
+            )
+            .await?;
+    }
     Ok(d)
 }
 
@@ -109,6 +146,24 @@ pub struct NewDossierInput {
     pub applicant_phone: Option<String>,
     pub applicant_email: Option<String>,
     pub applicant_address: Option<String>,
+    /// Where to receive the result: `counter`, `post` or `online`.
+    pub result_delivery: Option<String>,
+}
+
+/// A result delivery channel as forms and the API name it.
+pub fn parse_return_channel(field: &str, raw: &str) -> ApiResult<ReturnChannel> {
+    match raw.trim() {
+        "counter" => Ok(ReturnChannel::Counter),
+        "post" => Ok(ReturnChannel::Post),
+        "online" => Ok(ReturnChannel::Online),
+        _ => Err(FieldError::new(
+            field,
+            "one_of",
+            "Nơi nhận kết quả phải là counter (tại quầy), post (bưu chính) hoặc online (trực tuyến).",
+            "The result delivery must be counter, post or online.",
+        )
+        .into()),
+    }
 }
 
 /// A created dossier and, once, its tracking secret (for the receipt's QR code).
@@ -163,15 +218,9 @@ pub async fn create(
     let officer = viewer.is_officer();
     let default_channel = if officer { "in_person" } else { "online" };
     let (kind, channel) = parse_channel(input.channel.as_deref().unwrap_or(default_channel))?;
-    if kind == ChannelKind::Online && !procedure.offers_online() {
-        return Err(FieldError::new(
-            "channel",
-            "not_online",
-            "Thủ tục này không được nộp trực tuyến.",
-            "This procedure cannot be submitted online.",
-        )
-        .into());
-    }
+    // The receiving agency's local settings: process, e-form, points, online level, fees.
+    let local = crate::settings::effective_for(state, agency.id, &procedure).await?;
+    local_checks(&local, &procedure, kind, input.receiving_point.as_deref())?;
     let duration = channel_duration(&procedure, kind).ok_or_else(|| {
         ApiError::from(FieldError::new(
             "procedure_code",
@@ -221,10 +270,24 @@ pub async fn create(
         .form_values
         .clone()
         .unwrap_or_else(|| serde_json::json!({}));
-    // E-form definitions come with the agencies' local settings (issue 4); until then the
-    // values are kept as given.
-    let secret = Token::generate().map_err(|e| ApiError::Internal(e.into()))?;
-    let draft = Dossier::draft(owner, agency.id, DEFAULT_STEPS, duration, Resume::Remaining);
+    // Checked against the agency's e-form (kept as given when it defines none).
+    let values = motcua_catalog::local::check_values(&local.eform, &values)?;
+    // The receipt's tracking secret is derived from this random salt (see
+    // `motcua_auth::tracking`), so every print carries the same one.
+    let salt = Token::generate()
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .hash()
+        .to_hex();
+    let steps = u32::try_from(local.steps.len()).unwrap_or(DEFAULT_STEPS);
+    let mut draft = Dossier::draft(owner, agency.id, steps, duration, Resume::Remaining);
+    draft.result_delivery = match input
+        .result_delivery
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        Some(raw) => Some(parse_return_channel("result_delivery", raw)?),
+        None => None,
+    };
     let actor_key = format!("account:{}", account.id);
     let new = NewDossier {
         procedure_code: stored.code.clone(),
@@ -234,7 +297,7 @@ pub async fn create(
         receiving_point: input.receiving_point.clone(),
         form_values: values,
         state: draft,
-        tracking_secret_hash: secret.hash().to_hex(),
+        tracking_secret_hash: salt,
         idempotency: idempotency_key.map(|k| (actor_key, k.to_owned())),
     };
     let dossier = state
@@ -246,20 +309,65 @@ pub async fn create(
                 kind: "create".into(),
                 actor_id: Some(account.id),
                 ip: viewer.ip.clone(),
-                detail: serde_json::json!({ "procedure": code, "procedure_version": stored.version, "channel": channel }),
+                // The process and fee in force at reception stay with the dossier.
+                detail: serde_json::json!({ "procedure": code, "procedure_version": stored.version, "channel": channel,
+                    "process": local.steps, "fee_vnd": crate::settings::fees(&local, &procedure).iter().find(|f| f.channel == kind).and_then(|f| f.fee_vnd) }),
             },
         )
         .await?;
-    // A replayed idempotent call gets the dossier, not a new secret.
-    let fresh = dossier.tracking_secret_hash == new.tracking_secret_hash;
+    // A replayed idempotent call gets the dossier and its (same) secret.
+    let tracking_secret = Some(state.auth.tracking_secret(&dossier.tracking_secret_hash));
     Ok(Created {
         dossier,
-        tracking_secret: fresh.then(|| secret.expose().to_owned()),
+        tracking_secret,
     })
 }
 
-/// The authority the viewer holds for `command` on `d`, as the lifecycle needs to hear it.
-fn performer(viewer: &Viewer, d: &StoredDossier, command: &Command) -> ApiResult<Performer> {
+/// What the receiving agency's settings refuse: a procedure it does not receive, online
+/// submission where it takes none, a receiving point that does not receive the procedure.
+fn local_checks(
+    local: &motcua_catalog::local::LocalSettings,
+    procedure: &Procedure,
+    kind: ChannelKind,
+    point: Option<&str>,
+) -> ApiResult<()> {
+    if !local.enabled {
+        return Err(FieldError::new(
+            "procedure_code",
+            "not_received",
+            "Cơ quan này không tiếp nhận thủ tục này.",
+            "This agency does not receive this procedure.",
+        )
+        .into());
+    }
+    if kind == ChannelKind::Online && !local.online_submission(procedure) {
+        return Err(FieldError::new(
+            "channel",
+            "not_online",
+            "Thủ tục này không được nộp trực tuyến tại cơ quan này.",
+            "This procedure cannot be submitted online to this agency.",
+        )
+        .into());
+    }
+    if let Some(p) = point.map(str::trim).filter(|p| !p.is_empty())
+        && !local.receiving_points.is_empty()
+        && !local.receiving_points.iter().any(|r| r == p)
+    {
+        return Err(FieldError::new(
+            "receiving_point",
+            "not_received",
+            "Bộ phận tiếp nhận này không nhận thủ tục này.",
+            "This receiving point does not receive this procedure.",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The authority the viewer holds for `command` on `d`, as the lifecycle needs to hear it
+/// (`Forbidden` when none; `NotFound` when the viewer may not even read the dossier). Pages
+/// ask it to list the actions a viewer may take.
+pub fn performer(viewer: &Viewer, d: &StoredDossier, command: &Command) -> ApiResult<Performer> {
     let account = viewer.require_account()?;
     let resource = Resource::Dossier(scope(d));
     // Reading first: someone who may not even see the dossier gets 404.
@@ -329,6 +437,23 @@ pub async fn command(
         )
         .into());
     }
+    // A dossier is handed only to someone who processes dossiers where it is held.
+    let handed_to = match &command {
+        Command::Assign { to } => Some(*to),
+        Command::Forward { to } | Command::SendBack { to, .. } => *to,
+        _ => None,
+    };
+    if let Some(to) = handed_to
+        && !processes_at(state, to, d.state.holding_agency_id).await?
+    {
+        return Err(FieldError::new(
+            "to",
+            "not_processor",
+            "Người được chọn không phải cán bộ xử lý hồ sơ của cơ quan đang giữ hồ sơ.",
+            "The person chosen does not process dossiers at the agency holding this dossier.",
+        )
+        .into());
+    }
     let now = Utc::now().with_timezone(&motcua_calendar::vietnam());
     let calendar = state.calendar.get();
     let (next, transition) = motcua_dossier::apply(&d.state, &command, by, now, &calendar)
@@ -386,6 +511,24 @@ pub async fn command(
     Ok(stored)
 }
 
+/// Whether the officer `account_id` holds a processing role (specialist, department head,
+/// leader) at `agency_id`.
+pub async fn processes_at(state: &AppState, account_id: i64, agency_id: i64) -> ApiResult<bool> {
+    use motcua_domain::identity::Role;
+    Ok(state
+        .store
+        .officer_roles(account_id)
+        .await?
+        .iter()
+        .any(|r| {
+            r.agency_id == agency_id
+                && matches!(
+                    r.role,
+                    Role::Specialist | Role::DepartmentHead | Role::Leader
+                )
+        }))
+}
+
 /// A public tracking look-up's second factor.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -403,10 +546,11 @@ fn digits(s: &str) -> String {
 }
 
 /// Whether the second factor matches the dossier (constant-time where it is a secret).
-pub fn second_factor_ok(d: &StoredDossier, q: &TrackQuery) -> bool {
+pub fn second_factor_ok(state: &AppState, d: &StoredDossier, q: &TrackQuery) -> bool {
     if let Some(secret) = q.secret.as_deref().filter(|s| !s.is_empty()) {
-        return TokenHash::from_hex(&d.tracking_secret_hash)
-            .is_some_and(|h| h.matches(secret.trim()));
+        return state
+            .auth
+            .verify_tracking_secret(&d.tracking_secret_hash, secret);
     }
     if let Some(phone) = q.phone.as_deref().filter(|s| !s.is_empty()) {
         let given = digits(phone);

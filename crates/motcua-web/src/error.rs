@@ -27,6 +27,9 @@ pub enum ApiError {
     CsrfFailed,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// An uploaded file over the size limit: 413 naming the field.
+    #[error("file too large")]
+    FileTooLarge(FieldError),
     /// Throttled (login attempts, tracking lookups): try again after this many seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
@@ -89,7 +92,7 @@ impl ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::CsrfFailed => StatusCode::FORBIDDEN,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::ChangedMeanwhile => StatusCode::CONFLICT,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -157,6 +160,13 @@ impl ApiError {
                 "Dữ liệu gửi lên quá lớn.".to_owned(),
                 "The submitted data is too large.".to_owned(),
                 vec![],
+            ),
+            Self::FileTooLarge(e) => (
+                "urn:motcua:problem:too-large",
+                "Payload too large",
+                e.message_vi.clone(),
+                e.message_en.clone(),
+                vec![e.clone()],
             ),
             Self::TooManyRequests { retry_after } => (
                 "urn:motcua:problem:too-many-requests",

@@ -7,14 +7,18 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod blobs;
 pub mod catalog;
+pub mod documents;
 pub mod dossiers;
 pub mod error;
 pub mod i18n;
 mod ops;
 pub mod pages;
+pub mod settings;
 mod telemetry;
 mod templates;
+pub mod uploads;
 pub mod workcal;
 
 use std::sync::Arc;
@@ -36,6 +40,8 @@ pub struct WebConfig {
     /// and automation); `None` disables it.
     pub admin_token: Option<String>,
     pub auth: auth::AuthSettings,
+    /// Where attachments go and how large they may be.
+    pub blobs: blobs::BlobSettings,
 }
 
 /// What every handler can reach. Cheap to clone.
@@ -46,6 +52,8 @@ pub struct AppState {
     pub calendar: Arc<workcal::CalendarService>,
     pub catalog: Arc<catalog::CatalogService>,
     pub auth: Arc<auth::AuthService>,
+    /// Attachment contents, by hash.
+    pub blobs: blobs::Blobs,
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
 }
 
@@ -53,12 +61,17 @@ impl AppState {
     /// Builds the state; loads the working calendar from the store.
     pub async fn new(store: Arc<dyn Store>, config: WebConfig) -> anyhow::Result<Self> {
         let catalogs = Arc::new(i18n::Catalogs::load());
-        let templates = Arc::new(templates::environment(catalogs));
+        let blobs = blobs::Blobs::open(&config.blobs)?;
+        let mut env = templates::environment(catalogs);
+        env.add_global("upload_accept", documents::accept_attribute());
+        env.add_global("upload_max_mib", blobs.max_file_bytes().div_ceil(1024 * 1024));
+        let templates = Arc::new(env);
         let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);
         let catalog = Arc::new(catalog::CatalogService::load(store.as_ref()).await?);
         let auth = Arc::new(auth::AuthService::load(store.as_ref(), config.auth.clone()).await?);
         Ok(Self {
             auth,
+            blobs,
             store,
             config: Arc::new(config),
             calendar,

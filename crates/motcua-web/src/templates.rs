@@ -27,6 +27,8 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "calendar.html",
         "procedure.html",
         "procedures.html",
+        "tracking.html",
+        "dossier_form.html",
         "fields.html",
         "error.html",
         "forms.html",
@@ -39,11 +41,20 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "forgot.html",
         "reset.html",
         "work.html",
+        "dossier_macros.html",
+        "dossier_submit.html",
+        "dossier_mine.html",
+        "dossier_page.html",
+        "dossier_queue.html",
+        "dossier_reception.html",
         "officers.html",
         "security_log.html",
         "api_keys.html",
         "admin_calendar.html",
-        "admin_point_weeks.html"
+        "admin_point_weeks.html",
+        "dossier_documents.html",
+        "dossier_documents_page.html",
+        "my_documents.html"
     );
     env.add_function("t", move |state: &State, key: &str| -> String {
         let lang = state
@@ -53,7 +64,27 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         catalogs.t(lang, key).to_owned()
     });
     env.add_filter("kind_key", |kind: &str| format!("agency.kind.{kind}"));
+    env.add_filter("vntime", vntime);
     env
+}
+
+/// `{{ at|vntime }}`: an RFC 3339 moment (as values serialize) shown in Vietnam time,
+/// `dd/mm/yyyy HH:MM`; anything else is shown as given, an empty value as nothing.
+fn vntime(value: Value) -> String {
+    let Some(text) = value.as_str() else {
+        return if value.is_none() || value.is_undefined() {
+            String::new()
+        } else {
+            value.to_string()
+        };
+    };
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            t.with_timezone(&motcua_calendar::vietnam())
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| text.to_owned())
 }
 
 /// Renders `name` with `ctx` plus the language and the current path (for the switcher).
@@ -76,6 +107,24 @@ pub fn render(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn vntime_shows_vietnam_time() {
+        use minijinja::Value;
+        assert_eq!(
+            super::vntime(Value::from("2026-11-24T01:30:00Z")),
+            "24/11/2026 08:30"
+        );
+        assert_eq!(
+            super::vntime(Value::from("2026-11-24T08:30:00+07:00")),
+            "24/11/2026 08:30"
+        );
+        assert_eq!(super::vntime(Value::from(())), "");
+        assert_eq!(
+            super::vntime(Value::from("không phải ngày")),
+            "không phải ngày"
+        );
+    }
+
     #[test]
     fn every_template_file_is_embedded() {
         let env = super::environment(std::sync::Arc::new(crate::i18n::Catalogs::load()));

@@ -52,8 +52,9 @@ enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
-    /// Create (idempotently) the demo province: Ho Chi Minh City, its communes and agencies.
-    Demo,
+    /// Create (idempotently) the demo province: Ho Chi Minh City, its communes and agencies;
+    /// with `--scale city`, the whole city with officers, applicants and a year of dossiers.
+    Demo(DemoArgs),
     /// Import reference data.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -69,7 +70,7 @@ enum Command {
     /// machine's ceilings (no-op HTTP, durable SQLite commits) measured in the same run.
     #[command(after_help = crate::bench::scenarios_help())]
     Bench {
-        /// What to ask for: search or noop (submit, track, queue, mixed come with dossiers).
+        /// What to ask for: search, noop, submit, track, queue or mixed.
         scenario: String,
         /// The server, e.g. http://127.0.0.1:8080.
         #[arg(long)]
@@ -84,6 +85,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// `small` (the province, its agencies and one account per role) or `city` (Ho Chi Minh
+    /// City at full size: ~10 000 officers, ~200 000 applicants, ~3.65 million dossiers a
+    /// year, through the bulk path; needs a database without dossiers).
+    #[arg(long, default_value = "small")]
+    scale: String,
+    /// City: years of dossiers, ending on --until.
+    #[arg(long, default_value_t = 1)]
+    years: u32,
+    /// City: the seed; the same seed, size and --until give the same city.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// City: the number of dossiers instead of 3.65 million a year (e.g. a few thousand for
+    /// tests and development); applicants scale with it.
+    #[arg(long)]
+    dossiers: Option<u64>,
+    /// City: the last day of the window (YYYY-MM-DD; default today).
+    #[arg(long)]
+    until: Option<chrono::NaiveDate>,
+    /// City: catalog files or directories of *.jsonl to import first (default
+    /// ../shared/data/tthc when the catalog is empty).
+    #[arg(long)]
+    tthc: Vec<PathBuf>,
+    /// City: print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -171,7 +201,31 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 store.close().await;
                 Ok(())
             }
-            Command::Demo => {
+            Command::Demo(args) if args.scale == "city" => {
+                let store = crate::startup::open_ready_store(&config, false).await?;
+                let options = crate::demo_city::CityOptions {
+                    years: args.years,
+                    seed: args.seed,
+                    dossiers: args.dossiers,
+                    until: args.until,
+                    tthc: args.tthc,
+                };
+                let result = crate::demo_city::create(store.clone(), &options).await;
+                store.close().await;
+                let report = result?;
+                if args.json {
+                    println!("{}", serde_json::to_string(&report)?);
+                } else {
+                    println!("{report}");
+                }
+                Ok(())
+            }
+            Command::Demo(args) => {
+                anyhow::ensure!(
+                    args.scale == "small",
+                    "invalid --scale {:?}: choose small or city",
+                    args.scale
+                );
                 let store = crate::startup::open_ready_store(&config, false).await?;
                 let report = crate::demo::create(store.as_ref()).await?;
                 println!("{report}");
@@ -243,12 +297,20 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 concurrency,
                 json,
             } => {
+                let needs_database = crate::bench::Scenario::parse(&scenario)
+                    .is_ok_and(crate::bench::Scenario::needs_database);
+                let store = if needs_database {
+                    Some(crate::startup::open_ready_store(&config, false).await?)
+                } else {
+                    None
+                };
                 crate::bench::run(crate::bench::Options {
                     scenario,
                     url,
                     duration,
                     concurrency,
                     json,
+                    store,
                 })
                 .await
             }

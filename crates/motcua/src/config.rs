@@ -51,6 +51,34 @@ pub struct Config {
     pub public_url: Option<String>,
     pub auth: AuthConfig,
     pub mail: MailConfig,
+    pub files: FilesConfig,
+}
+
+/// Attachments: where their contents go and how large they may be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// `directory` (default: files under `files.directory`) or `s3` (an S3-compatible bucket;
+    /// needs a build with `--features s3`).
+    pub storage: String,
+    /// Where `directory` keeps files (default: `<data_dir>/blobs`).
+    pub directory: Option<PathBuf>,
+    /// The largest file accepted, in MiB.
+    pub max_upload_mib: u32,
+    pub s3: S3Config,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    /// `https://s3.example.vn` for S3-compatible storage; unset for AWS.
+    pub endpoint: Option<String>,
+    pub bucket: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    /// Allow an `http://` endpoint (storage on the local network).
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,6 +155,12 @@ impl Default for Config {
                 from: "Một cửa điện tử <noreply@motcua.invalid>".into(),
                 smtp_url: None,
                 directory: None,
+            },
+            files: FilesConfig {
+                storage: "directory".into(),
+                directory: None,
+                max_upload_mib: 20,
+                s3: S3Config::default(),
             },
         }
     }
@@ -207,6 +241,20 @@ impl Config {
             self.mail.transport != "smtp" || self.mail.smtp_url.is_some(),
             "invalid configuration: mail.transport = \"smtp\" needs mail.smtp_url (MOTCUA_MAIL__SMTP_URL)"
         );
+        anyhow::ensure!(
+            matches!(self.files.storage.as_str(), "directory" | "s3"),
+            "invalid configuration: files.storage must be directory or s3, not {:?}",
+            self.files.storage
+        );
+        anyhow::ensure!(
+            self.files.storage != "s3" || self.files.s3.bucket.is_some(),
+            "invalid configuration: files.storage = \"s3\" needs files.s3.bucket (MOTCUA_FILES__S3__BUCKET)"
+        );
+        anyhow::ensure!(
+            (1..=1024).contains(&self.files.max_upload_mib),
+            "invalid configuration: files.max_upload_mib must be between 1 and 1024, not {}",
+            self.files.max_upload_mib
+        );
         if let Some(url) = &self.public_url {
             anyhow::ensure!(
                 url.starts_with("http://") || url.starts_with("https://"),
@@ -252,6 +300,37 @@ impl Config {
                 public_url,
                 ..Default::default()
             },
+            blobs: self.blob_settings(),
+        }
+    }
+
+    /// Where attachments go.
+    pub fn blob_settings(&self) -> motcua_web::blobs::BlobSettings {
+        use motcua_web::blobs::{BlobBackend, BlobSettings, S3Settings};
+        let backend = match self.files.storage.as_str() {
+            "s3" => {
+                let s3 = &self.files.s3;
+                BlobBackend::S3(S3Settings {
+                    endpoint: s3.endpoint.clone(),
+                    bucket: s3.bucket.clone().unwrap_or_default(),
+                    region: s3.region.clone().unwrap_or_else(|| "us-east-1".into()),
+                    access_key_id: s3.access_key_id.clone(),
+                    secret_access_key: s3.secret_access_key.as_ref().map(|s| s.expose().to_owned()),
+                    allow_http: s3.allow_http,
+                })
+            }
+            _ => BlobBackend::Directory(
+                self.files
+                    .directory
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("blobs")),
+            ),
+        };
+        BlobSettings {
+            backend,
+            max_file_bytes: usize::try_from(self.files.max_upload_mib)
+                .unwrap_or(20)
+                .saturating_mul(1024 * 1024),
         }
     }
 
@@ -328,11 +407,20 @@ mod tests {
         let config = Config {
             database_url: Some(Secret("postgres://u:pw@h/db".into())),
             admin_token: Some(Secret("tok".into())),
+            files: FilesConfig {
+                s3: S3Config {
+                    secret_access_key: Some(Secret("s3-secret-key".into())),
+                    ..S3Config::default()
+                },
+                ..Config::default().files
+            },
             ..Config::default()
         };
         let printed = config.redacted_toml();
         assert!(
-            !printed.contains("pw@") && !printed.contains("tok\""),
+            !printed.contains("pw@")
+                && !printed.contains("tok\"")
+                && !printed.contains("s3-secret-key"),
             "{printed}"
         );
         assert!(!format!("{config:?}").contains("pw@"));
@@ -386,6 +474,34 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("log.format"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn files_go_to_the_data_directory_unless_told_otherwise() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MOTCUA_FILES__MAX_UPLOAD_MIB", "5");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            let blobs = c.blob_settings();
+            assert_eq!(blobs.max_file_bytes, 5 * 1024 * 1024);
+            assert!(
+                matches!(&blobs.backend, motcua_web::blobs::BlobBackend::Directory(d) if d == &PathBuf::from("data/blobs"))
+            );
+            jail.set_env("MOTCUA_FILES__STORAGE", "s3");
+            let err = Config::load(None, &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("files.s3.bucket"), "{err}");
+            jail.set_env("MOTCUA_FILES__S3__BUCKET", "motcua");
+            jail.set_env("MOTCUA_FILES__S3__ENDPOINT", "http://127.0.0.1:9000");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert!(matches!(&c.blob_settings().backend, motcua_web::blobs::BlobBackend::S3(s) if s.bucket == "motcua"));
+            jail.set_env("MOTCUA_FILES__STORAGE", "ftp");
+            let err = Config::load(None, &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("files.storage"), "{err}");
             Ok(())
         });
     }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod demo_accounts;
+pub mod demo_city;
 pub mod import;
 mod logging;
 pub mod startup;

@@ -67,7 +67,7 @@ pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result
         config.database_label(),
         local.port()
     );
-    tracing::info!(listen = %local, database = %config.database_label(), "serving");
+    tracing::info!(listen = %local, database = %config.database_label(), files = %state.blobs.label(), "serving");
     motcua_web::serve(listener, state, shutdown.wait()).await?;
     tracing::info!("shutting down");
     catalog_refresh.abort();

@@ -24,6 +24,18 @@ crate::dossiers_sql::impl_dossier_store!(
     lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_PG,
 );
 
+crate::bulk_sql::impl_bulk_store!(
+    PgStore,
+    Postgres,
+    begin = crate::bulk_sql::BEGIN_PG,
+    finish = crate::bulk_sql::FINISH_PG,
+);
+
+crate::documents_sql::impl_document_store!(
+    PgStore,
+    lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_PG,
+);
+
 crate::accounts_sql::impl_account_store!(
     PgStore,
     Postgres,
@@ -35,6 +47,8 @@ crate::accounts_sql::impl_account_store!(
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 crate::point_weeks_sql::impl_point_week_store!(PgStore);
+
+crate::local_settings_sql::impl_local_settings_store!(PgStore, Postgres);
 
 pub struct PgStore {
     pool: PgPool,

@@ -32,6 +32,18 @@ crate::dossiers_sql::impl_dossier_store!(
     lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_SQLITE,
 );
 
+crate::bulk_sql::impl_bulk_store!(
+    SqliteStore,
+    Sqlite,
+    begin = crate::bulk_sql::BEGIN_SQLITE,
+    finish = crate::bulk_sql::FINISH_SQLITE,
+);
+
+crate::documents_sql::impl_document_store!(
+    SqliteStore,
+    lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_SQLITE,
+);
+
 crate::accounts_sql::impl_account_store!(
     SqliteStore,
     Sqlite,
@@ -40,6 +52,8 @@ crate::accounts_sql::impl_account_store!(
 );
 
 crate::point_weeks_sql::impl_point_week_store!(SqliteStore);
+
+crate::local_settings_sql::impl_local_settings_store!(SqliteStore, Sqlite);
 
 pub struct SqliteStore {
     writer: SqlitePool,

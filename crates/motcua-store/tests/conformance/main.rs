@@ -5,6 +5,7 @@ mod accounts;
 mod agencies;
 mod basics;
 mod calendar;
+mod documents;
 mod dossiers;
 mod point_weeks;
 mod procedures;

@@ -366,6 +366,15 @@ pub async fn list_accounts(
     viewer: Viewer,
     ApiQuery(q): ApiQuery<AccountsQuery>,
 ) -> ApiResult<Json<AccountPage>> {
+    Ok(Json(page_of(lookup_accounts(&state, &viewer, q).await?)))
+}
+
+/// Looks accounts up as [`list_accounts`] does, for the API and the counter's reception page.
+pub async fn lookup_accounts(
+    state: &AppState,
+    viewer: &Viewer,
+    q: AccountsQuery,
+) -> ApiResult<Page<motcua_store::AccountWithRoles>> {
     let kind = match q.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(k) => Some(AccountKind::parse(k).ok_or_else(|| {
@@ -397,7 +406,7 @@ pub async fn list_accounts(
     if !viewer.allowed(action, &probe) {
         return Err(ApiError::Forbidden);
     }
-    let page = state
+    Ok(state
         .store
         .list_accounts(&AccountFilter {
             q: q.q,
@@ -405,8 +414,7 @@ pub async fn list_accounts(
             agency_ids: None,
             page: PageRequest::new(q.page, q.per_page),
         })
-        .await?;
-    Ok(Json(page_of(page)))
+        .await?)
 }
 
 /// `GET /api/v1/accounts/{id}`.

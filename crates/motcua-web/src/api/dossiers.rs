@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, FixedOffset, Utc};
-use motcua_auth::policy::{Action, Resource};
 use motcua_domain::FieldError;
 use motcua_dossier::chain::LogEntry;
 use motcua_dossier::{Command, Status};
@@ -91,7 +90,7 @@ pub fn view(d: &StoredDossier) -> DossierView {
 pub struct CreatedDossier {
     #[serde(flatten)]
     pub dossier: DossierView,
-    /// The tracking secret (for the receipt's QR code), shown at creation only.
+    /// The tracking secret of the receipt's QR code (derived: the same on every call).
     pub tracking_secret: Option<String>,
 }
 
@@ -128,23 +127,8 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<DossierView>> {
-    let d = dossiers::load_readable(&state, &viewer, id).await?;
-    if viewer.is_officer() {
-        // Every officer view is on the record.
-        state
-            .store
-            .append_dossier_log(
-                id,
-                motcua_store::NewLogEntry {
-                    at: Utc::now(),
-                    kind: "view".into(),
-                    actor_id: viewer.account_id(),
-                    ip: viewer.ip.clone(),
-                    detail: serde_json::json!({}),
-                },
-            )
-            .await?;
-    }
+    // Every officer view is on the record.
+    let d = dossiers::load_viewed(&state, &viewer, id).await?;
     Ok(Json(view(&d)))
 }
 
@@ -254,10 +238,15 @@ pub async fn queue_filter(
             ..Default::default()
         });
     }
-    let mut agencies: Vec<i64> = viewer.agencies_with(None).into_iter().collect();
+    // Only agencies whose dossiers the viewer reads (not, e.g., where they administer).
+    let mut agencies: Vec<i64> = viewer
+        .agencies_with(None)
+        .into_iter()
+        .filter(|a| dossiers::reads_dossiers_at(viewer, *a))
+        .collect();
     if let Some(code) = q.agency.as_deref().filter(|c| !c.trim().is_empty()) {
         let agency = crate::api::admin::agency_of(state, code).await?;
-        if !viewer.allowed(Action::Read, &Resource::AgencyLocalSettings(agency.id)) {
+        if !dossiers::reads_dossiers_at(viewer, agency.id) {
             return Err(ApiError::Forbidden);
         }
         agencies = vec![agency.id];
@@ -411,7 +400,7 @@ pub async fn track_lookup(
         return Err(ApiError::TooManyRequests { retry_after: 60 });
     }
     let found = state.store.find_dossier_by_code(code.trim()).await?;
-    let Some(d) = found.filter(|d| dossiers::second_factor_ok(d, q)) else {
+    let Some(d) = found.filter(|d| dossiers::second_factor_ok(state, d, q)) else {
         state.store.record_login_failure(&key, now).await?;
         return Err(ApiError::NotFound);
     };
@@ -423,7 +412,12 @@ pub async fn track_lookup(
     let chain = state.store.dossier_chain(d.id).await?;
     let milestones = chain
         .iter()
-        .filter(|e| !matches!(e.kind.as_str(), "view" | "forward" | "send_back" | "assign"))
+        .filter(|e| {
+            !matches!(
+                e.kind.as_str(),
+                "view" | "forward" | "send_back" | "assign" | "document"
+            )
+        })
         .map(|e| Milestone {
             at: e.at,
             kind: e.kind.clone(),

@@ -5,15 +5,17 @@ pub mod accounts;
 pub mod admin;
 pub mod agencies;
 pub mod calendar;
+pub mod documents;
 pub mod dossiers;
 mod extract;
+pub mod local_settings;
 pub mod openapi;
 pub mod point_weeks;
 pub mod procedures;
 mod units;
 
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 
 use crate::AppState;
 pub use extract::{ApiJson, ApiQuery};
@@ -30,6 +32,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/agencies/{code}/officers/{id}/roles/{role}",
             put(admin::grant_role).delete(admin::revoke_role),
+        )
+        .route("/agencies/{code}/procedures", get(local_settings::list))
+        .route(
+            "/agencies/{code}/procedures/{proc}/settings",
+            get(local_settings::show)
+                .put(local_settings::put)
+                .delete(local_settings::delete),
         )
         .route(
             "/agencies/{code}/receiving-points/{point}/work-week",
@@ -60,6 +69,23 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/commands", post(dossiers::give))
         .route("/dossiers/{id}/log", get(dossiers::log))
+        .route(
+            "/dossiers/{id}/documents",
+            get(documents::list).post(documents::add),
+        )
+        .route(
+            "/dossiers/{id}/documents/{doc}/content",
+            get(documents::content),
+        )
+        .route(
+            "/me/documents",
+            get(documents::my_list).post(documents::my_add),
+        )
+        .route(
+            "/me/documents/{id}",
+            patch(documents::my_rename).delete(documents::my_remove),
+        )
+        .route("/me/documents/{id}/content", get(documents::my_content))
         .route("/tracking/{code}", get(dossiers::track))
         .route("/security-events", get(admin::security_events))
         .route("/api-keys", get(admin::list_keys).post(admin::create_key))

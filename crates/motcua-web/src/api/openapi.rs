@@ -4,7 +4,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, admin, agencies, calendar, dossiers, point_weeks, procedures, units};
+use super::{
+    accounts, admin, agencies, calendar, documents, dossiers, local_settings, point_weeks,
+    procedures, units,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +19,7 @@ use super::{accounts, admin, agencies, calendar, dossiers, point_weeks, procedur
     paths(
         agencies::list, agencies::tree, agencies::show, agencies::create,
         point_weeks::put_week, point_weeks::delete_week,
+        local_settings::list, local_settings::show, local_settings::put, local_settings::delete,
         units::list, units::show,
         procedures::list, procedures::suggest, procedures::show, procedures::fields,
         calendar::year, calendar::due, calendar::tet, calendar::notice, calendar::put_notice, calendar::delete_notice,
@@ -27,6 +31,8 @@ use super::{accounts, admin, agencies, calendar, dossiers, point_weeks, procedur
         admin::list_accounts, admin::show_account, admin::set_verification, admin::set_disabled,
         admin::security_events, admin::list_keys, admin::create_key, admin::revoke_key,
         dossiers::create, dossiers::show, dossiers::give, dossiers::list, dossiers::log, dossiers::track,
+        documents::add, documents::list, documents::content,
+        documents::my_list, documents::my_add, documents::my_rename, documents::my_remove, documents::my_content,
     ),
     modifiers(&Bearer),
     tags(
@@ -36,6 +42,7 @@ use super::{accounts, admin, agencies, calendar, dossiers, point_weeks, procedur
         (name = "calendar", description = "Working calendar, due dates and yearly notices"),
         (name = "accounts", description = "Registration, sessions, one's own account, two-factor authentication, password resets"),
         (name = "dossiers", description = "Dossiers: submission, reception, processing, results, work queues, the log, public tracking"),
+        (name = "documents", description = "Documents of dossiers (content-addressed, checked by content, hashed in the log) and each applicant's document store"),
         (name = "administration", description = "Officers and roles, account look-up and verification, the security log, API keys"),
     )
 )]
@@ -77,6 +84,8 @@ mod tests {
             "/api/v1/calendar/due",
             "/api/v1/calendar/tet",
             "/api/v1/calendar/notices/{year}",
+            "/api/v1/agencies/{code}/procedures",
+            "/api/v1/agencies/{code}/procedures/{proc}/settings",
         ] {
             assert!(
                 paths.contains_key(path),

@@ -92,9 +92,12 @@ pub async fn load(
 pub struct ShowQuery {
     expand: Option<String>,
     version: Option<i32>,
+    /// An agency's QCVN 102 code: adds `local`, what applies at that agency (its online
+    /// level, whether it takes online submissions, fees per channel, e-form, process steps).
+    agency: Option<String>,
 }
 
-/// `GET /api/v1/procedures/{code}?version=&expand=raw,versions`: the procedure with
+/// `GET /api/v1/procedures/{code}?version=&expand=raw,versions&agency=`: the procedure with
 /// `channels` (kind, duration {value, unit}, fee_vnd), `documents`, `legal_basis`, `results`.
 /// Without `expand=raw` the original portal fields are left out (they are large).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures", params(("code" = String, Path, description = "national code, e.g. 1.001193"), ShowQuery), responses((status = 200, body = ProcedureView), (status = 404, body = crate::error::Problem)))]
@@ -110,6 +113,10 @@ pub async fn show(
         && let Some(object) = json.as_object_mut()
     {
         object.remove("raw");
+    }
+    if let Some(agency) = q.agency.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        let local = crate::settings::local_view(&state, agency, &view.procedure).await?;
+        json["local"] = serde_json::to_value(local).map_err(|e| ApiError::Internal(e.into()))?;
     }
     Ok(Json(json))
 }

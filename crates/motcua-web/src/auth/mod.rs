@@ -80,18 +80,33 @@ pub struct AuthService {
     pub hasher: Arc<PasswordHasher>,
     /// The server secret CSRF keys are derived from, shared by every instance (stored).
     csrf_secret: Vec<u8>,
+    /// The server secret receipts' tracking secrets are derived from (stored, shared).
+    tracking_secret: Vec<u8>,
 }
 
 impl AuthService {
     pub async fn load(store: &dyn Store, settings: AuthSettings) -> anyhow::Result<Self> {
         let fresh = motcua_auth::random_bytes::<32>()?;
         let csrf_secret = store.server_secret("csrf", &fresh).await?;
+        let fresh = motcua_auth::random_bytes::<32>()?;
+        let tracking_secret = store.server_secret("tracking", &fresh).await?;
         let hasher = Arc::new(PasswordHasher::new(settings.hash_params)?);
         Ok(Self {
             settings,
             hasher,
             csrf_secret,
+            tracking_secret,
         })
+    }
+
+    /// The tracking secret of a dossier (its receipt's QR code), from the dossier's salt.
+    pub fn tracking_secret(&self, salt: &str) -> String {
+        motcua_auth::tracking::tracking_secret(&self.tracking_secret, salt)
+    }
+
+    /// Whether `presented` is the tracking secret of the dossier salted `salt`.
+    pub fn verify_tracking_secret(&self, salt: &str, presented: &str) -> bool {
+        motcua_auth::tracking::verify_tracking_secret(&self.tracking_secret, salt, presented)
     }
 
     pub fn session_cookie_name(&self) -> &'static str {

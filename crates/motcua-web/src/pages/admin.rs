@@ -61,6 +61,8 @@ pub async fn work(
             context! {
                 code, name, roles,
                 administer => viewer.allowed(Action::Administer, &Resource::Agency(id)),
+                dossiers => crate::dossiers::reads_dossiers_at(&viewer, id),
+                reception => super::work::receives_at(&viewer, id),
                 security_log => viewer.allowed(Action::Read, &Resource::SecurityLog(LogScope::Agency(id))),
             }
         })

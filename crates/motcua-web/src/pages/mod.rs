@@ -4,11 +4,19 @@ mod account;
 mod admin;
 mod agencies;
 mod calendar;
+mod documents;
+mod dossier_view;
+mod dossiers;
+mod eform;
+mod forms;
 mod home;
+mod local_settings;
 mod point_weeks;
 mod procedures;
 mod search;
+mod tracking;
 mod units;
+mod work;
 
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -33,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/procedures", get(search::procedures))
         .route("/procedures/{code}", get(procedures::show))
         .route("/fields", get(search::fields))
+        .route("/tracking", get(tracking::index))
+        .route("/dossiers/{id}/forms/{number}", get(forms::show))
+        .route("/tracking/{code}", get(tracking::by_code))
         .route("/login", get(account::login_form).post(account::login))
         .route(
             "/login/totp",
@@ -57,6 +68,21 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account/totp/disable", post(account::totp_disable))
         .route(
+            "/account/documents",
+            get(documents::mine).post(documents::upload_mine),
+        )
+        .route("/account/documents/{id}", get(documents::download_mine))
+        .route(
+            "/account/documents/{id}/delete",
+            post(documents::remove_mine),
+        )
+        .route(
+            "/account/documents/{id}/rename",
+            post(documents::rename_mine),
+        )
+        .route("/dossiers/{id}/documents", post(documents::upload))
+        .route("/dossiers/{id}/documents/{doc}", get(documents::download))
+        .route(
             "/password/forgot",
             get(account::forgot_form).post(account::forgot),
         )
@@ -65,6 +91,18 @@ pub fn routes() -> Router<AppState> {
             get(account::reset_form).post(account::reset),
         )
         .route("/work", get(admin::work))
+        .route(
+            "/procedures/{code}/submit",
+            get(dossiers::submit_form).post(dossiers::submit),
+        )
+        .route("/dossiers", get(dossiers::mine))
+        .route("/dossiers/{id}", get(dossiers::show))
+        .route("/dossiers/{id}/commands", post(dossiers::give))
+        .route("/work/dossiers", get(work::queues))
+        .route(
+            "/work/reception",
+            get(work::reception_form).post(work::receive_paper),
+        )
         .route(
             "/admin/agencies/{code}/officers",
             get(admin::officers).post(admin::create_officer),
@@ -76,6 +114,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/agencies/{code}/officers/{id}/roles/{role}/revoke",
             post(admin::revoke_role),
+        )
+        .route(
+            "/admin/agencies/{code}/procedures",
+            get(local_settings::index),
+        )
+        .route(
+            "/admin/agencies/{code}/procedures/{proc}",
+            get(local_settings::edit).post(local_settings::save),
         )
         .route(
             "/admin/agencies/{code}/receiving-points",

@@ -68,6 +68,9 @@ pub async fn show(
         "procedure.html",
         minijinja::context! {
             p => minijinja::Value::from_serialize(p), version => view.version, channels, online_level, levels,
+            // Online submission offered: an online channel and an online level (agencies may
+            // still turn it off for themselves; the submission page says so).
+            submit_online => p.offers_online() && p.online_level != motcua_catalog::OnlineLevel::None,
             steps => p.steps.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
         },
     )

@@ -390,6 +390,30 @@ fn api_rows() -> Vec<Row> {
         api(GET, "/api/v1/tracking/{code}", "/api/v1/tracking/000.00.12.H29-261201-0001?phone=0912345678",
                                                                                   "404 404 404 404 404 404 404 404 404 404 404 404"),
 
+        // ---- documents. A dossier's documents are read like the dossier (a missing one is
+        // 404 for everyone who may ask; keys never reach account-bound routes, 404); adding
+        // one looks the dossier up before reading the upload. One's document store is one's
+        // own account ("Applicants see and change only their own account"): every person has
+        // one; a JSON body where a multipart upload is expected is 422 (past authorization).
+        //                                                                       anon cit bus ro  sp  dh  ld  aa  wrd sa  sv  key
+        api(GET, "/api/v1/dossiers/{id}/documents", "/api/v1/dossiers/987654321/documents",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404"),
+        api(POST, "/api/v1/dossiers/{id}/documents", "/api/v1/dossiers/987654321/documents",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404")
+            .json("{}"),
+        api(GET, "/api/v1/dossiers/{id}/documents/{doc}/content", "/api/v1/dossiers/987654321/documents/1/content",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404"),
+        api(GET, "/api/v1/me/documents", "/api/v1/me/documents",                 "401 200 200 200 200 200 200 200 200 200 200 404"),
+        api(POST, "/api/v1/me/documents", "/api/v1/me/documents",                "401 422 422 422 422 422 422 422 422 422 422 404")
+            .json("{}"),
+        api(PATCH, "/api/v1/me/documents/{id}", "/api/v1/me/documents/987654321",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404")
+            .json(r#"{"name": "Tên mới"}"#),
+        api(DELETE, "/api/v1/me/documents/{id}", "/api/v1/me/documents/987654321",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404"),
+        api(GET, "/api/v1/me/documents/{id}/content", "/api/v1/me/documents/987654321/content",
+                                                                                  "401 404 404 404 404 404 404 404 404 404 404 404"),
+
         // ---- accounts as administered. Someone else's account does not exist for those who
         // may not read it (404); counter staff read and verify applicants, wherever they
         // live; agency administrators their agency's officers; system administrators
@@ -557,6 +581,14 @@ fn page_rows() -> Vec<Row> {
         page(GET, "/procedures", "/procedures",                                  "200 200 200 200 200 200 200 200 200 200 200 200"),
         page(GET, "/procedures/{code}", "/procedures/1.001193",                  "404 404 404 404 404 404 404 404 404 404 404 404"),
         page(GET, "/fields", "/fields",                                          "200 200 200 200 200 200 200 200 200 200 200 200"),
+        // Tracking is public; an unknown code or a wrong second factor is 404 alike.
+        page(GET, "/tracking", "/tracking",                                      "200 200 200 200 200 200 200 200 200 200 200 200"),
+        page(GET, "/tracking/{code}", "/tracking/000.00.12.H29-261201-0001?phone=0912345678",
+                                                                                  "404 404 404 404 404 404 404 404 404 404 404 404"),
+        // A dossier's printable forms: like the dossier, a missing one is 404 to anyone
+        // logged in.
+        page(GET, "/dossiers/{id}/forms/{number}", "/dossiers/987654321/forms/01",
+                                                                                  "L   404 404 404 404 404 404 404 404 404 404 L"),
         page(GET, "/password/forgot", "/password/forgot",                        "200 200 200 200 200 200 200 200 200 200 200 200"),
         page(GET, "/password/reset", "/password/reset",                          "200 200 200 200 200 200 200 200 200 200 200 200"),
 
@@ -662,6 +694,56 @@ fn page_rows() -> Vec<Row> {
             .form("/admin/agencies/000.00.12.H29/receiving-points", WORK_WEEK_FORM)
             .after(Step::ResetWorkWeek(JUSTICE))
             .to("/admin/agencies/000.00.12.H29/receiving-points?saved=MC"),
+        // ---- dossier pages. Submission online is for applicants (officers receive paper
+        // dossiers at the counter, 403); the demo has no catalog, so the procedure is 404 for
+        // them, like the procedure page. "My dossiers" is an applicant's list; officers are
+        // sent to their queues. A dossier that does not exist is 404 for everyone logged in.
+        // Queues list the agencies whose dossiers the viewer reads ("They do not read
+        // dossiers by virtue of that role": administrators 403); supervisors those they
+        // supervise. Counter reception is for the agency's receiving officers; a paper
+        // dossier of an unknown procedure is 422 for them (past authorization).
+        //                                                                       anon cit bus ro  sp  dh  ld  aa  wrd sa  sv  key
+        page(GET, "/procedures/{code}/submit", "/procedures/1.001193/submit",   "L   404 404 403 403 403 403 403 403 403 403 L"),
+        page(POST, "/procedures/{code}/submit", "/procedures/1.001193/submit",  "L   404 404 403 403 403 403 403 403 403 403 403")
+            .form("/procedures/1.001193/submit", &[("agency", "000.00.12.H29"), ("result_delivery", "online")]),
+        page(GET, "/dossiers", "/dossiers",                                      "L   200 200 303 303 303 303 303 303 303 303 L")
+            .shows(&["id=\"no-dossiers\""]).to("/work/dossiers"),
+        page(GET, "/dossiers/{id}", "/dossiers/987654321",                       "L   404 404 404 404 404 404 404 404 404 404 L"),
+        page(POST, "/dossiers/{id}/commands", "/dossiers/987654321/commands",    "L   404 404 404 404 404 404 404 404 404 404 403")
+            .form("/dossiers", &[("version", "0"), ("command", "submit")]),
+        page(GET, "/work/dossiers", "/work/dossiers",                            "L   403 403 200 200 200 200 403 200 403 200 L")
+            .shows(&["data-count=\"to_receive\""]),
+        page(GET, "/work/dossiers", "/work/dossiers?agency=000.00.12.H29&queue=all",
+                                                                                  "L   403 403 200 200 200 200 403 403 403 200 L")
+            .shows(&["data-count=\"all\""]),
+        page(GET, "/work/dossiers", "/work/dossiers?agency=001.00.70.H29",       "L   403 403 403 403 403 403 403 200 403 200 L")
+            .shows(&["data-count=\"to_receive\""]),
+        page(GET, "/work/reception", "/work/reception",                          "L   403 403 200 403 403 403 403 200 403 403 L")
+            .shows(&["id=\"lookup-form\""]),
+        page(GET, "/work/reception", "/work/reception?agency=001.00.70.H29",     "L   403 403 403 403 403 403 403 200 403 403 L")
+            .shows(&["id=\"lookup-form\""]),
+        page(POST, "/work/reception", "/work/reception",                         "L   403 403 422 403 403 403 403 403 403 403 403")
+            .form("/work/reception", &[("agency", "000.00.12.H29"), ("procedure_code", "9.999999"), ("applicant_name", "Người Nộp Thử <n>")]),
+        // ---- documents: a dossier's like the dossier (404 for a missing one), one's document
+        // store for every person. Upload forms are multipart; a url-encoded form without a
+        // file passes the CSRF check and is then refused for what it lacks (422) or for the
+        // dossier it names (404). A key has no CSRF token (403).
+        //                                                                       anon cit bus ro  sp  dh  ld  aa  wrd sa  sv  key
+        page(GET, "/account/documents", "/account/documents",                    "L   200 200 200 200 200 200 200 200 200 200 L")
+            .shows(&["enctype=\"multipart/form-data\"", "name=\"file\""]),
+        page(POST, "/account/documents", "/account/documents",                   "L   422 422 422 422 422 422 422 422 422 422 403")
+            .form("/account/documents", &[("name", "Tài liệu thử <n>")]),
+        page(GET, "/account/documents/{id}", "/account/documents/987654321",     "L   404 404 404 404 404 404 404 404 404 404 L"),
+        page(POST, "/account/documents/{id}/rename", "/account/documents/987654321/rename",
+                                                                                  "L   404 404 404 404 404 404 404 404 404 404 403")
+            .form("/account/documents", &[("name", "Tên mới")]),
+        page(POST, "/account/documents/{id}/delete", "/account/documents/987654321/delete",
+                                                                                  "L   404 404 404 404 404 404 404 404 404 404 403")
+            .form("/account/documents", &[]),
+        page(POST, "/dossiers/{id}/documents", "/dossiers/987654321/documents",  "L   404 404 404 404 404 404 404 404 404 404 403")
+            .form("/account/documents", &[("name", "Tài liệu thử")]),
+        page(GET, "/dossiers/{id}/documents/{doc}", "/dossiers/987654321/documents/1",
+                                                                                  "L   404 404 404 404 404 404 404 404 404 404 L"),
         // Last: it ends the sessions.
         page(POST, "/logout", "/logout",                                         "303 303 303 303 303 303 303 303 303 303 303 403")
             .form("/", &[]).to("/"),
@@ -854,6 +936,21 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/calendar/{year}/remove"),
     ("GET", "/admin/agencies/{code}/receiving-points"),
     ("POST", "/admin/agencies/{code}/receiving-points"),
+    ("GET", "/procedures/{code}/submit"),
+    ("POST", "/procedures/{code}/submit"),
+    ("GET", "/dossiers"),
+    ("GET", "/dossiers/{id}"),
+    ("POST", "/dossiers/{id}/commands"),
+    ("GET", "/work/dossiers"),
+    ("GET", "/work/reception"),
+    ("POST", "/work/reception"),
+    ("GET", "/account/documents"),
+    ("POST", "/account/documents"),
+    ("GET", "/account/documents/{id}"),
+    ("POST", "/account/documents/{id}/rename"),
+    ("POST", "/account/documents/{id}/delete"),
+    ("POST", "/dossiers/{id}/documents"),
+    ("GET", "/dossiers/{id}/documents/{doc}"),
 ];
 
 #[test]

@@ -187,10 +187,11 @@ async fn an_online_dossier_from_submission_to_result_with_tracking() {
     let secret = d["tracking_secret"].as_str().unwrap().to_owned();
     assert_eq!(d["status"], "draft");
     assert!(d["status_code"].is_null());
-    // The same key again: the same dossier, no second one, no second secret.
+    // The same key again: the same dossier, no second one, the same secret (it is derived,
+    // so every print of the receipt carries it).
     let again: Value = create("k-1").send().await.unwrap().json().await.unwrap();
     assert_eq!(again["id"], id);
-    assert!(again["tracking_secret"].is_null());
+    assert_eq!(again["tracking_secret"], secret.as_str());
     let mine: Value = w
         .citizen
         .get(app, "/api/v1/dossiers")
@@ -488,4 +489,198 @@ async fn strangers_do_not_see_dossiers_and_refusals_need_reasons() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["agency"]);
+}
+
+/// A page's status and HTML, with the slashes minijinja escapes put back (dates, URLs).
+async fn text(s: &Session, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = s.get(app, path).send().await.unwrap();
+    (r.status(), r.text().await.unwrap().replace("&#x2f;", "/"))
+}
+
+/// The printable forms 01–06 come from the dossier and its log, each with a QR code whose
+/// link opens the public tracking page; the tracking page takes a code and a second factor.
+#[tokio::test]
+async fn printable_forms_and_the_public_tracking_page() {
+    let w = world().await;
+    let app = &w.app;
+    let d: Value = w
+        .citizen
+        .post(app, "/api/v1/dossiers", json!({ "procedure_code": PROCEDURE, "agency": AGENCY, "form_values": { "ho_ten_tre": "Lê Minh Khôi" } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = d["id"].as_i64().unwrap();
+    let secret = d["tracking_secret"].as_str().unwrap().to_owned();
+    ok(&w, &w.citizen, id, 0, json!({ "command": "submit" })).await;
+    // Nothing to print before reception: a draft or submitted dossier has no code.
+    assert_eq!(
+        text(&w.citizen, app, &format!("/dossiers/{id}/forms/01"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    ok(
+        &w,
+        &w.reception,
+        id,
+        1,
+        json!({ "command": "request_supplement", "items": ["Bản sao giấy chứng sinh", "Giấy tờ tùy thân của người đi đăng ký"] }),
+    )
+    .await;
+    ok(&w, &w.citizen, id, 2, json!({ "command": "supplement" })).await;
+    let d = ok(&w, &w.reception, id, 3, json!({ "command": "receive" })).await;
+    let code = d["code"].as_str().unwrap().to_owned();
+
+    // 01: the receipt, with the appointment and a QR code carrying the secret.
+    let (status, receipt) = text(&w.citizen, app, &format!("/dossiers/{id}/forms/01")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(receipt.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+    assert!(receipt.contains(&code));
+    assert!(receipt.contains("Lê Thị Cúc"));
+    assert!(receipt.contains("tn.mot"), "the receiving officer signs");
+    assert!(receipt.contains("<svg"), "a QR code");
+    let link = format!("/tracking/{code}?secret={secret}");
+    // (printed as text beside the QR code; HTML escapes its slashes)
+    assert!(
+        receipt.contains(&format!("?secret={secret}")),
+        "the QR code's link"
+    );
+    // 02: everything asked for, from the log.
+    let (status, supplement) = text(&w.citizen, app, &format!("/dossiers/{id}/forms/02")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(supplement.contains("PHIẾU YÊU CẦU BỔ SUNG"));
+    assert!(supplement.contains("Bản sao giấy chứng sinh"));
+    assert!(supplement.contains("Giấy tờ tùy thân của người đi đăng ký"));
+    // No refusal, apology or stop yet; the control slip is for officers; numbers are 01–06.
+    for n in ["03", "04", "05", "06", "07", "1"] {
+        assert_eq!(
+            text(&w.citizen, app, &format!("/dossiers/{id}/forms/{n}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND,
+            "form {n}"
+        );
+    }
+    // Anonymous visitors are sent to log in; the form does not leak.
+    let r = app
+        .client
+        .get(app.url(&format!("/dossiers/{id}/forms/01")))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+
+    // Processing, an apology (04) and a stop (05).
+    let d = ok(
+        &w,
+        &w.head,
+        id,
+        4,
+        json!({ "command": "assign", "to": w.specialist_id }),
+    )
+    .await;
+    let agency_id = d["holding_agency_id"].as_i64().unwrap();
+    let new_due = "2027-01-15T16:30:00+07:00";
+    ok(
+        &w,
+        &w.specialist,
+        id,
+        5,
+        json!({ "command": "apologize", "new_due": new_due, "reason": "Cần xác minh thông tin với cơ quan khác", "responsible_agency_id": agency_id }),
+    )
+    .await;
+    let (status, apology) = text(&w.citizen, app, &format!("/dossiers/{id}/forms/04")).await;
+    assert_eq!(status, StatusCode::OK, "{apology}");
+    assert!(apology.contains("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"));
+    assert!(apology.contains("Cần xác minh thông tin với cơ quan khác"));
+    assert!(apology.contains("16 giờ 30 phút, ngày 15/01/2027"));
+    ok(
+        &w,
+        &w.specialist,
+        id,
+        6,
+        json!({ "command": "stop", "reason": "Người nộp đề nghị dừng để bổ sung giấy tờ gốc" }),
+    )
+    .await;
+    let (status, stop) = text(&w.citizen, app, &format!("/dossiers/{id}/forms/05")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(stop.contains("Người nộp đề nghị dừng để bổ sung giấy tờ gốc"));
+    // 06: who handed the dossier to whom, when.
+    let (status, slip) = text(&w.reception, app, &format!("/dossiers/{id}/forms/06")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(slip.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"));
+    assert!(slip.contains("cv.mot"), "the specialist it was assigned to");
+    assert!(slip.contains("Dừng xử lý"));
+
+    // A refused dossier prints 03 with its reasons.
+    let d: Value = w
+        .citizen
+        .post(app, "/api/v1/dossiers", json!({ "procedure_code": PROCEDURE, "agency": AGENCY, "form_values": { "ho_ten_tre": "Lê Minh An" } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let other = d["id"].as_i64().unwrap();
+    ok(&w, &w.citizen, other, 0, json!({ "command": "submit" })).await;
+    ok(
+        &w,
+        &w.reception,
+        other,
+        1,
+        json!({ "command": "refuse", "reasons": ["Không thuộc thẩm quyền giải quyết của Sở Tư pháp"] }),
+    )
+    .await;
+    // Refused at reception, it has no code (never received) but its refusal prints; there
+    // is no receipt.
+    let (status, refusal) = text(&w.citizen, app, &format!("/dossiers/{other}/forms/03")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refusal.contains("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"));
+    assert!(refusal.contains("Không thuộc thẩm quyền giải quyết của Sở Tư pháp"));
+    assert_eq!(
+        text(&w.citizen, app, &format!("/dossiers/{other}/forms/01"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The tracking page: the QR link works without typing anything.
+    let anon = Session {
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    let (status, page) = text(&anon, app, &link).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(&code));
+    assert!(page.contains("Dừng xử lý"), "the status");
+    assert!(page.contains("Tiếp nhận hồ sơ"), "the milestones");
+    assert!(page.contains("Sở Tư pháp"), "the agency holding it");
+    assert!(!page.contains("Xem hồ sơ"), "officer views are not milestones");
+    // By code and the last 4 digits of the ID, or the phone number.
+    let (status, page) = text(
+        &anon,
+        app,
+        &format!("/tracking?code={code}&id_last4=4321"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Yêu cầu bổ sung, hoàn thiện hồ sơ"));
+    let (status, _) = text(&anon, app, &format!("/tracking?code={code}&phone=0987654321")).await;
+    assert_eq!(status, StatusCode::OK);
+    // A wrong factor answers like an unknown code, and says so plainly.
+    let (status, page) = text(&anon, app, &format!("/tracking?code={code}&id_last4=0000")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Không tìm thấy hồ sơ"));
+    assert!(!page.contains("Lê Thị Cúc"));
+    let (status, page) = text(&anon, app, &format!("/tracking?code={code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Vui lòng nhập số điện thoại"));
+    // The form alone, in English too.
+    let (status, page) = text(&anon, app, "/tracking?lang=en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Track a dossier"));
 }

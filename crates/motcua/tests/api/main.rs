@@ -11,6 +11,8 @@ mod helpers;
 mod accounts;
 mod agencies;
 mod authz_matrix;
+mod documents;
+mod dossier_pages;
 mod dossiers;
 mod ops;
 mod pages;

@@ -8,6 +8,7 @@ mod audit;
 mod bench;
 mod calendar;
 mod config;
+mod demo_city;
 mod errors;
 mod import;
 mod serve;

@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 use motcua_store::testing::{TestStore, backend, fresh_store};
 use motcua_store::{Backend, OpenOptions, Store};
+use motcua_web::blobs::BlobBackend;
 use motcua_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -28,6 +29,9 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     /// Keeps a private database (and its temporary directory) alive as long as the app.
     _db: Option<TestStore>,
+    /// Where a private app keeps attachment contents (`None` for the shared demo, which
+    /// keeps them in memory).
+    blobs: Option<tempfile::TempDir>,
 }
 
 impl TestApp {
@@ -44,7 +48,12 @@ impl TestApp {
             .await
             .expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
-        let state = state(store).await;
+        let blobs = tempfile::tempdir().expect("a directory for attachments");
+        let state = state(
+            store,
+            BlobBackend::Directory(blobs.path().join("blobs")),
+        )
+        .await;
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
@@ -59,6 +68,7 @@ impl TestApp {
             client: client(),
             shutdown: Some(tx),
             _db: db,
+            blobs: Some(blobs),
         }
     }
 
@@ -69,12 +79,18 @@ impl TestApp {
             client: client(),
             shutdown: None,
             _db: None,
+            blobs: None,
         }
     }
 
     /// The private store of an app made by [`TestApp::spawn`] (`None` for the shared demo).
     pub fn store(&self) -> Option<Arc<dyn Store>> {
         self._db.as_ref().map(|db| db.store.clone())
+    }
+
+    /// The directory of a private app's attachment contents.
+    pub fn blob_dir(&self) -> Option<PathBuf> {
+        self.blobs.as_ref().map(|d| d.path().join("blobs"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -90,11 +106,15 @@ impl Drop for TestApp {
     }
 }
 
-async fn state(store: Arc<dyn Store>) -> AppState {
+async fn state(store: Arc<dyn Store>, blobs: BlobBackend) -> AppState {
     AppState::new(
         store,
         WebConfig {
             admin_token: Some(ADMIN_TOKEN.into()),
+            blobs: motcua_web::blobs::BlobSettings {
+                backend: blobs,
+                ..Default::default()
+            },
             ..WebConfig::default()
         },
     )
@@ -142,7 +162,7 @@ fn demo_address() -> &'static str {
                         backend().as_str(),
                         started.elapsed()
                     );
-                    let state = state(store).await;
+                    let state = state(store, BlobBackend::Memory).await;
                     tx.send(address).expect("report the demo address");
                     motcua_web::serve(listener, state, std::future::pending())
                         .await
