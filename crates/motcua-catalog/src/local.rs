@@ -51,7 +51,7 @@ pub const MAX_FEE_VND: i64 = 1_000_000_000_000;
 
 /// One agency's settings for one procedure. Serialized as stored and as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LocalSettings {
     /// The ordered internal process; empty = the default process.
     pub steps: Vec<ProcessStep>,
@@ -678,6 +678,8 @@ mod tests {
         // Missing members take their defaults; `enabled` defaults to true.
         let partial: LocalSettings = serde_json::from_value(json!({"steps": []})).unwrap();
         assert_eq!(partial, LocalSettings::default());
+        // A misspelt member is an error, not silently ignored.
+        assert!(serde_json::from_value::<LocalSettings>(json!({"step": []})).is_err());
         assert_eq!(s.validate_for(&p), Ok(()));
     }
 

@@ -125,3 +125,56 @@ impl CatalogService {
         Ok(true)
     }
 }
+
+/// What an import of national-portal procedures did: the parse report and what was stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CatalogImport {
+    /// Counts per field of what was parsed and what was not.
+    #[schema(value_type = Object)]
+    pub report: motcua_catalog::ParseReport,
+    pub stored: motcua_store::ImportCounts,
+    /// Lines that could not be read as a procedure at all (reported, never silently dropped).
+    #[schema(value_type = Vec<Object>)]
+    pub failed_lines: Vec<motcua_catalog::FailedLine>,
+}
+
+/// Imports national-portal procedures (one JSON object per line) from `input`: parses them,
+/// keeps every original field beside the parsed ones, and stores a new version of each
+/// procedure whose content changed (re-importing the same lines changes nothing). `source`
+/// names where they came from (file names, the administrator), for the record. Shared by
+/// `motcua import tthc` and the administrators' import (API and page).
+pub fn import_records(
+    input: impl std::io::BufRead,
+    source: &str,
+) -> anyhow::Result<(motcua_catalog::ImportBatch, Vec<motcua_store::ProcedureRecord>)> {
+    let batch = motcua_catalog::parse_reader(input);
+    let mut records = Vec::with_capacity(batch.procedures.len());
+    for parsed in &batch.procedures {
+        let mut document = parsed.procedure.clone();
+        let raw = std::mem::take(&mut document.raw);
+        records.push(motcua_store::ProcedureRecord {
+            code: document.code.clone(),
+            name: document.name.clone(),
+            fingerprint: parsed.fingerprint.clone(),
+            document: serde_json::to_string(&document)?,
+            raw: serde_json::to_string(&raw)?,
+            source: source.to_owned(),
+        });
+    }
+    Ok((batch, records))
+}
+
+/// [`import_records`], then stores them.
+pub async fn import(
+    store: &dyn Store,
+    input: impl std::io::BufRead,
+    source: &str,
+) -> anyhow::Result<CatalogImport> {
+    let (batch, records) = import_records(input, source)?;
+    let stored = store.import_procedures(&records).await?;
+    Ok(CatalogImport {
+        report: batch.report,
+        stored,
+        failed_lines: batch.errors,
+    })
+}

@@ -91,6 +91,27 @@ pub const ACCEPTED: &[Kind] = &[
     },
 ];
 
+/// What the document templates use besides their context: the `accept` attribute of file
+/// inputs (`upload_accept`), the size limit in MiB (`upload_max_mib`), `|filesize`.
+pub fn register_template_helpers(env: &mut minijinja::Environment<'static>, max_file_bytes: usize) {
+    env.add_global("upload_accept", accept_attribute());
+    env.add_global("upload_max_mib", max_file_bytes.div_ceil(1024 * 1024));
+    env.add_filter("filesize", filesize);
+}
+
+/// `1.5 MB`, `820 KB`, `12 B` (powers of 1024).
+pub fn filesize(bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes.max(0) as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / (KB * KB))
+    }
+}
+
 /// The `accept` attribute of file inputs (a hint to the browser; the server sniffs anyway).
 pub fn accept_attribute() -> String {
     let mut parts: Vec<String> = ACCEPTED
@@ -341,6 +362,7 @@ pub async fn add_to_dossier(
     let role = Role::parse(form.text("role"))?;
     let right = adding_right(viewer, &d, role)?;
     let reuse = form.text("from_my_documents");
+    let mut reused_name = None;
     let (file_name, content_type, size_bytes, sha256, reused) = match (&form.file, reuse) {
         (Some(_), Some(_)) => {
             return Err(FieldError::new(
@@ -372,6 +394,7 @@ pub async fn add_to_dossier(
                     mine.id
                 )));
             }
+            reused_name = Some(mine.name);
             (
                 mine.file_name,
                 mine.content_type,
@@ -392,7 +415,10 @@ pub async fn add_to_dossier(
         }
         (None, None) => return Err(FieldError::required("file").into()),
     };
-    let name = title(form.text("name"), &file_name)?;
+    let name = match (form.text("name"), reused_name) {
+        (None, Some(kept)) => kept,
+        (given, _) => title(given, &file_name)?,
+    };
     let detail = serde_json::json!({
         "name": name,
         "file_name": file_name,
@@ -708,7 +734,9 @@ mod tests {
         let html = sniff(b"<!DOCTYPE html><html><script>alert(1)</script></html>").unwrap_err();
         assert_eq!((html.field.as_str(), html.code), ("file", "type"));
         assert!(html.message_vi.contains("text/html"), "{}", html.message_vi);
-        let elf = sniff(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0").unwrap_err();
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0".to_vec();
+        elf.resize(64, 0);
+        let elf = sniff(&elf).unwrap_err();
         assert!(elf.message_en.contains("executable"), "{}", elf.message_en);
         assert_eq!(sniff(b"").unwrap_err().code, "empty");
         let zip = sniff(b"PK\x03\x04\x14\0\0\0\0\0").unwrap_err();
@@ -738,6 +766,13 @@ mod tests {
             "attachment; filename=\"Gi_y khai sinh.pdf\"; filename*=UTF-8''Gi%E1%BA%A5y%20khai%20sinh.pdf"
         );
         assert!(content_disposition("a\";b.pdf").starts_with("attachment; filename=\"a__b.pdf\""));
+    }
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(filesize(12), "12 B");
+        assert_eq!(filesize(820 * 1024), "820 KB");
+        assert_eq!(filesize(3 * 1024 * 1024 / 2), "1.5 MB");
     }
 
     #[test]

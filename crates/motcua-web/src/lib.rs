@@ -63,8 +63,7 @@ impl AppState {
         let catalogs = Arc::new(i18n::Catalogs::load());
         let blobs = blobs::Blobs::open(&config.blobs)?;
         let mut env = templates::environment(catalogs);
-        env.add_global("upload_accept", documents::accept_attribute());
-        env.add_global("upload_max_mib", blobs.max_file_bytes().div_ceil(1024 * 1024));
+        documents::register_template_helpers(&mut env, blobs.max_file_bytes());
         let templates = Arc::new(env);
         let calendar = Arc::new(workcal::CalendarService::load(store.as_ref()).await?);
         let catalog = Arc::new(catalog::CatalogService::load(store.as_ref()).await?);

@@ -29,6 +29,7 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "procedures.html",
         "tracking.html",
         "dossier_form.html",
+        "admin_catalog.html",
         "fields.html",
         "error.html",
         "forms.html",
@@ -52,6 +53,8 @@ pub fn environment(catalogs: Arc<Catalogs>) -> Environment<'static> {
         "api_keys.html",
         "admin_calendar.html",
         "admin_point_weeks.html",
+        "admin_procedure_list.html",
+        "admin_procedure_settings.html",
         "dossier_documents.html",
         "dossier_documents_page.html",
         "my_documents.html"

@@ -685,7 +685,10 @@ async fn submit_one(
         Some(&lane.citizen),
         &json!({ "procedure_code": lane.procedure, "agency": lane.agency, "channel": "online" }),
     );
-    create.idempotency_key = Some(format!("bench-{}-{index}-{n}", work.run_id));
+    // Unique across the phases of the run (warm-up and measurement).
+    static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    create.idempotency_key = Some(format!("bench-{}-{index}-{n}-{serial}", work.run_id));
     let answer = c.exchange("create", &create, true).await?;
     let id = serde_json::from_slice::<serde_json::Value>(&answer.body)
         .ok()?

@@ -310,5 +310,7 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<DemoReport> {
     }
     report.receiving_points = points.len();
     report.accounts = crate::demo_accounts::create(store).await?;
+    // The Department of Justice's own settings (e-forms) for the demo procedures imported.
+    crate::demo_settings::apply(store).await?;
     Ok(report)
 }

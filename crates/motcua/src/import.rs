@@ -19,14 +19,7 @@ pub async fn units_json(store: &dyn Store, json: &str) -> anyhow::Result<UpsertC
     Ok(store.upsert_units(&units).await?)
 }
 
-/// What `motcua import tthc` did: the parse report and what was stored.
-#[derive(Debug, serde::Serialize)]
-pub struct CatalogImport {
-    pub report: motcua_catalog::ParseReport,
-    pub stored: motcua_store::ImportCounts,
-    /// Lines that could not be read as a procedure at all (reported, never silently dropped).
-    pub failed_lines: Vec<motcua_catalog::FailedLine>,
-}
+pub use motcua_web::catalog::CatalogImport;
 
 /// Imports national-portal procedure files (`*.jsonl`, one procedure per line): parses them,
 /// keeps every original field beside the parsed ones, and stores a new version of each
@@ -44,7 +37,6 @@ pub async fn tthc_files(
         // A newline between files keeps a last line without one from merging with the next file.
         input = Box::new(input.chain(file).chain(&b"\n"[..]));
     }
-    let batch = motcua_catalog::parse_reader(std::io::BufReader::new(input));
     let source = paths
         .iter()
         .map(|p| {
@@ -55,23 +47,5 @@ pub async fn tthc_files(
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let mut records = Vec::with_capacity(batch.procedures.len());
-    for parsed in &batch.procedures {
-        let mut document = parsed.procedure.clone();
-        let raw = std::mem::take(&mut document.raw);
-        records.push(motcua_store::ProcedureRecord {
-            code: document.code.clone(),
-            name: document.name.clone(),
-            fingerprint: parsed.fingerprint.clone(),
-            document: serde_json::to_string(&document)?,
-            raw: serde_json::to_string(&raw)?,
-            source: source.clone(),
-        });
-    }
-    let stored = store.import_procedures(&records).await?;
-    Ok(CatalogImport {
-        report: batch.report,
-        stored,
-        failed_lines: batch.errors,
-    })
+    motcua_web::catalog::import(store, std::io::BufReader::new(input), &source).await
 }

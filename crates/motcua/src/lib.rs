@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_accounts;
 pub mod demo_city;
+pub mod demo_settings;
 pub mod import;
 mod logging;
 pub mod startup;

@@ -7,6 +7,7 @@ mod basics;
 mod calendar;
 mod documents;
 mod dossiers;
+mod local_settings;
 mod point_weeks;
 mod procedures;
 mod units;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agencies;
 pub mod calendar;
+pub mod catalog_admin;
 pub mod documents;
 pub mod dossiers;
 mod extract;
@@ -94,6 +95,12 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(units::show))
         .route("/procedures", get(procedures::list))
         .route("/procedures/suggest", get(procedures::suggest))
+        .route(
+            "/procedures/import",
+            post(catalog_admin::post_import).layer(axum::extract::DefaultBodyLimit::max(
+                catalog_admin::MAX_IMPORT_BYTES,
+            )),
+        )
         .route("/procedures/{code}", get(procedures::show))
         .route("/fields", get(procedures::fields))
         .route("/calendar/due", get(calendar::due))

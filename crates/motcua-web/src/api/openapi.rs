@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin, agencies, calendar, documents, dossiers, local_settings, point_weeks,
-    procedures, units,
+    accounts, admin, agencies, calendar, catalog_admin, documents, dossiers, local_settings,
+    point_weeks, procedures, units,
 };
 
 #[derive(OpenApi)]
@@ -22,6 +22,7 @@ use super::{
         local_settings::list, local_settings::show, local_settings::put, local_settings::delete,
         units::list, units::show,
         procedures::list, procedures::suggest, procedures::show, procedures::fields,
+        catalog_admin::post_import,
         calendar::year, calendar::due, calendar::tet, calendar::notice, calendar::put_notice, calendar::delete_notice,
         accounts::register, accounts::create_session, accounts::session_totp, accounts::delete_session,
         accounts::me, accounts::update_me, accounts::change_password,

@@ -301,8 +301,7 @@ mod tests {
     #[test]
     fn the_documents_partial_renders() {
         let mut env = crate::templates::environment(Arc::new(Catalogs::load()));
-        env.add_global("upload_accept", crate::documents::accept_attribute());
-        env.add_global("upload_max_mib", 20);
+        crate::documents::register_template_helpers(&mut env, 20 * 1024 * 1024);
         let doc = context! {
             id => 7, name => "Tờ khai", file_name => "to-khai.pdf", content_type => "application/pdf",
             size_bytes => 123_456, sha256 => "ab".repeat(32), role => "application", added_at => "01/02/2026 08:00",
@@ -314,15 +313,24 @@ mod tests {
                 can_upload_application => true, can_upload_result => true, csrf => "tok",
                 upload_errors => context! { file => "Tệp quá lớn" }, code => "000.00.12.H29-260101-0001",
             };
-            let html = crate::templates::render(&env, "dossier_documents_page.html", lang, "/dossiers/42/documents", ctx)
-                .unwrap_or_else(|e| panic!("{e:#}"));
+            let html = crate::templates::render(
+                &env,
+                "dossier_documents_page.html",
+                lang,
+                "/dossiers/42/documents",
+                ctx,
+            )
+            .unwrap_or_else(|e| panic!("{e:#}"));
             assert!(html.contains("action=\"/dossiers/42/documents\""), "{html}");
             assert!(html.contains("enctype=\"multipart/form-data\""));
             assert!(html.contains("href=\"/dossiers/42/documents/7\""));
             assert!(html.contains("name=\"from_my_documents\""));
             assert!(html.contains("Tệp quá lớn"));
             let csrf_at = html.find("name=\"csrf\"").unwrap();
-            assert!(csrf_at < html.find("name=\"file\"").unwrap(), "the token before the file");
+            assert!(
+                csrf_at < html.find("name=\"file\"").unwrap(),
+                "the token before the file"
+            );
         }
     }
 }

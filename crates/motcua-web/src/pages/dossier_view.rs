@@ -70,9 +70,8 @@ pub struct Agencies(HashMap<i64, Option<Agency>>);
 
 impl Agencies {
     pub async fn get(&mut self, state: &AppState, id: i64) -> ApiResult<Option<&Agency>> {
-        if !self.0.contains_key(&id) {
-            let a = state.store.get_agency_by_id(id).await?;
-            self.0.insert(id, a);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(id) {
+            slot.insert(state.store.get_agency_by_id(id).await?);
         }
         Ok(self.0.get(&id).and_then(Option::as_ref))
     }
@@ -98,9 +97,8 @@ pub struct People(HashMap<i64, Option<String>>);
 
 impl People {
     pub async fn name(&mut self, state: &AppState, id: i64) -> ApiResult<Option<String>> {
-        if !self.0.contains_key(&id) {
-            let a = state.store.get_account(id).await?.map(|a| a.full_name);
-            self.0.insert(id, a);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(id) {
+            slot.insert(state.store.get_account(id).await?.map(|a| a.full_name));
         }
         Ok(self.0.get(&id).cloned().flatten())
     }

@@ -33,17 +33,16 @@ use crate::i18n::Lang;
 /// A posted form as its pairs (e-form inputs are named by the agency's settings).
 type Pairs = Vec<(String, String)>;
 
-/// The agency's settings for a procedure as they apply now.
-///
-/// TODO(issue 4): `crate::settings::effective(state, agency_id, code)` once the local
-/// settings module lands; until then no e-form is defined (values are kept as given) and the
-/// default process applies.
+/// The agency's settings for a procedure as they apply now (its e-form, process, fees,
+/// receiving points), as dossier creation reads them.
 pub(super) async fn local_settings(
-    _state: &AppState,
-    _agency_id: i64,
-    _procedure: &Procedure,
+    state: &AppState,
+    agency_id: i64,
+    procedure: &Procedure,
 ) -> ApiResult<Option<LocalSettings>> {
-    Ok(None)
+    crate::settings::effective_for(state, agency_id, procedure)
+        .await
+        .map(Some)
 }
 
 fn with_status(mut r: Response, status: StatusCode) -> Response {
@@ -467,9 +466,8 @@ async fn dossier_page(
                 }
             }
         }
-        // TODO(att): the documents partial (`dossier_documents.html`) with the context of
-        // `crate::pages::documents::documents_context(state, viewer, &d)`, once it lands.
-        let documents = context! { documents_ready => false };
+        // The documents partial (`dossier_documents.html`): list, downloads, uploads.
+        let documents = crate::documents::documents_context(state, viewer, &d).await?;
         Ok::<_, ApiError>(context! {
             d => summary, answers, history, history_page, history_pages, forms,
             actions, processors, targets, responsible, officer, ..documents

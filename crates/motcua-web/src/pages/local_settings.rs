@@ -598,8 +598,8 @@ mod tests {
     use super::*;
 
     fn procedure() -> Procedure {
-        serde_json::from_value(serde_json::json!({
-            "code": "1.001193", "variant_codes": [], "name": "Đăng ký khai sinh", "decision": null,
+        let mut p: Procedure = serde_json::from_str(
+            r#"{"code": "1.001193", "variant_codes": [], "name": "Đăng ký khai sinh", "decision": null,
             "levels": ["commune"], "procedure_type": null, "fields": [], "subjects": [],
             "competent_agency": null, "implementing_agency": null, "authorized_agency": null,
             "coordinating_agencies": [], "receiving_address": null, "related_procedures": [],
@@ -612,12 +612,18 @@ mod tests {
                     "trinh_tu_thuc_hien": "", "cach_thuc_thuc_hien": "", "thanh_phan_ho_so": "",
                     "can_cu_phap_ly": "", "co_quan_thuc_hien": "", "yeu_cau_dieu_kien": "",
                     "ket_qua_xu_ly": "", "raw_text": ""},
-            "channels": [
-                {"kind": "online", "duration": null, "duration_text": "", "fee_vnd": 0, "fee": null, "fee_text": "", "description": ""},
-                {"kind": "in_person", "duration": null, "duration_text": "", "fee_vnd": 0, "fee": null, "fee_text": "", "description": ""}
-            ]
-        }))
-        .unwrap()
+            "channels": []}"#,
+        )
+        .unwrap();
+        for kind in ["online", "in_person"] {
+            p.channels.push(
+                serde_json::from_str(&format!(
+                    r#"{{"kind": "{kind}", "duration": null, "duration_text": "", "fee_vnd": 0, "fee": null, "fee_text": "", "description": ""}}"#
+                ))
+                .unwrap(),
+            );
+        }
+        p
     }
 
     fn form(pairs: &[(&str, &str)]) -> SettingsForm {

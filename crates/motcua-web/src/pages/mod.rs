@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod agencies;
 mod calendar;
+mod catalog_admin;
 mod documents;
 mod dossier_view;
 mod dossiers;
@@ -133,6 +134,10 @@ pub fn routes() -> Router<AppState> {
             get(admin::api_keys).post(admin::create_key),
         )
         .route("/admin/api-keys/{id}/revoke", post(admin::revoke_key))
+        .route(
+            "/admin/catalog",
+            get(catalog_admin::index).post(catalog_admin::import),
+        )
         .route("/admin/calendar", get(admin::calendar))
         .route("/admin/calendar/{year}", post(admin::save_notice))
         .route("/admin/calendar/{year}/remove", post(admin::remove_notice))

@@ -290,6 +290,10 @@ fn api_rows() -> Vec<Row> {
         // The demo has no catalog: the same 404 for everyone.
         api(GET, "/api/v1/procedures/{code}", "/api/v1/procedures/1.001193",     "404 404 404 404 404 404 404 404 404 404 404 404"),
         api(GET, "/api/v1/fields", "/api/v1/fields",                             "200 200 200 200 200 200 200 200 200 200 200 200"),
+        // Catalog imports are for system administrators; a body without a procedure changes
+        // nothing (422).
+        api(POST, "/api/v1/procedures/import", "/api/v1/procedures/import",       "401 403 403 403 403 403 403 403 403 422 403 403")
+            .json(r#"{"not": "a procedure"}"#),
         api(GET, "/api/v1/calendar/{year}", "/api/v1/calendar/2026",             "200 200 200 200 200 200 200 200 200 200 200 200"),
         api(GET, "/api/v1/calendar/due", "/api/v1/calendar/due?from=2026-03-02T08:00:00%2B07:00&working_days=5",
                                                                                   "200 200 200 200 200 200 200 200 200 200 200 200"),
@@ -581,14 +585,15 @@ fn page_rows() -> Vec<Row> {
         page(GET, "/procedures", "/procedures",                                  "200 200 200 200 200 200 200 200 200 200 200 200"),
         page(GET, "/procedures/{code}", "/procedures/1.001193",                  "404 404 404 404 404 404 404 404 404 404 404 404"),
         page(GET, "/fields", "/fields",                                          "200 200 200 200 200 200 200 200 200 200 200 200"),
-        // Tracking is public; an unknown code or a wrong second factor is 404 alike.
+        // Tracking is public.
         page(GET, "/tracking", "/tracking",                                      "200 200 200 200 200 200 200 200 200 200 200 200"),
-        page(GET, "/tracking/{code}", "/tracking/000.00.12.H29-261201-0001?phone=0912345678",
-                                                                                  "404 404 404 404 404 404 404 404 404 404 404 404"),
+        // (Without a second factor the page asks for one; the API row above spends the
+        // failed look-ups.)
+        page(GET, "/tracking/{code}", "/tracking/000.00.12.H29-261201-0001",    "200 200 200 200 200 200 200 200 200 200 200 200"),
         // A dossier's printable forms: like the dossier, a missing one is 404 to anyone
-        // logged in.
+        // logged in (and to API keys, which never reach account-bound routes).
         page(GET, "/dossiers/{id}/forms/{number}", "/dossiers/987654321/forms/01",
-                                                                                  "L   404 404 404 404 404 404 404 404 404 404 L"),
+                                                                                  "L   404 404 404 404 404 404 404 404 404 404 404"),
         page(GET, "/password/forgot", "/password/forgot",                        "200 200 200 200 200 200 200 200 200 200 200 200"),
         page(GET, "/password/reset", "/password/reset",                          "200 200 200 200 200 200 200 200 200 200 200 200"),
 
@@ -626,6 +631,8 @@ fn page_rows() -> Vec<Row> {
             .shows(&["<key>"]),
         page(GET, "/admin/calendar", "/admin/calendar?year=2026",                "L   403 403 403 403 403 403 403 403 200 403 L")
             .shows(&["workdays_on_weekend"]),
+        page(GET, "/admin/catalog", "/admin/catalog",                            "L   403 403 403 403 403 403 403 403 200 403 404")
+            .shows(&["enctype=\"multipart/form-data\""]),
         page(GET, "/admin/agencies/{code}/receiving-points", "/admin/agencies/000.00.12.H29/receiving-points",
                                                                                   "L   403 403 403 403 403 403 200 403 200 403 L")
             .shows(&["Bộ phận Một cửa Sở Tư pháp", "name=\"day_mon\""]),
@@ -682,6 +689,9 @@ fn page_rows() -> Vec<Row> {
             .form("/admin/api-keys", &[])
             .before(Step::FreshKey)
             .to("/admin/api-keys"),
+        // No file in the form: 422 for the system administrator, nothing imported.
+        page(POST, "/admin/catalog", "/admin/catalog",                           "L   403 403 403 403 403 403 403 403 422 403 403")
+            .form("/admin/catalog", &[]),
         page(POST, "/admin/calendar/{year}", "/admin/calendar/2099",             "L   403 403 403 403 403 403 403 403 303 403 403")
             .form("/admin/calendar?year=2099", NOTICE_FORM)
             .to("/admin/calendar?year=2099&saved=1"),
@@ -901,6 +911,11 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/procedures"),
     ("GET", "/procedures/{code}"),
     ("GET", "/fields"),
+    ("GET", "/tracking"),
+    ("GET", "/tracking/{code}"),
+    ("GET", "/dossiers/{id}/forms/{number}"),
+    ("GET", "/admin/catalog"),
+    ("POST", "/admin/catalog"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("GET", "/login/totp"),

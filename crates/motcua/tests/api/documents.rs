@@ -31,7 +31,12 @@ fn png() -> Vec<u8> {
     b
 }
 
-const ELF: &[u8] = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0\x01\0\0\0";
+/// An x86-64 ELF header (what `infer` needs to see an executable).
+const ELF: &[u8] = &[
+    0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0, 1, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0x38, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+];
 const HTML: &[u8] =
     b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>";
 

@@ -727,3 +727,100 @@ async fn a_paper_dossier_is_received_at_the_counter() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_agencys_eform_is_filled_in_and_checked_field_by_field() {
+    let w = world().await;
+    let app = &w.app;
+    let settings = json!({ "settings": { "eform": [
+        { "key": "ho_ten_tre", "label_vi": "Họ, chữ đệm, tên của trẻ", "label_en": "Child's full name",
+          "type": "text", "required": true, "max_length": 100 },
+        { "key": "ngay_sinh", "label_vi": "Ngày sinh", "label_en": "Date of birth", "type": "date", "required": true },
+        { "key": "gioi_tinh", "label_vi": "Giới tính", "label_en": "Sex", "type": "select",
+          "options": [{ "value": "nam", "label": "Nam" }, { "value": "nu", "label": "Nữ" }] },
+    ] } });
+    let r = app
+        .client
+        .put(app.url(&format!(
+            "/api/v1/agencies/{JUSTICE}/procedures/{PROCEDURE}/settings"
+        )))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+    let submit_path = format!("/procedures/{PROCEDURE}/submit");
+    let form_page = format!("{submit_path}?agency={JUSTICE}");
+    let form = w.citizen.get(app, &form_page).await;
+    form.assert_has("<label for=\"f-fv_ho_ten_tre\">Họ, chữ đệm, tên của trẻ <span aria-hidden=\"true\">*</span></label>");
+    form.assert_has("name=\"fv_ngay_sinh\" type=\"date\"");
+    form.assert_has("<option value=\"nu\">Nữ</option>");
+    let english = w.citizen.get(app, &format!("{form_page}&lang=en")).await;
+    english.assert_has("Child&#x27;s full name");
+
+    // Everything wrong at once, each on its field; nothing is created, the answers stay.
+    let bad = w
+        .citizen
+        .post(
+            app,
+            &form_page,
+            &submit_path,
+            &[
+                ("agency", JUSTICE),
+                ("fv_ngay_sinh", "15/01/2026"),
+                ("fv_gioi_tinh", "nu"),
+                ("result_delivery", "online"),
+                ("key", "eform-1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
+    bad.assert_has("id=\"e-fv_ho_ten_tre\"");
+    bad.assert_has("id=\"e-fv_ngay_sinh\"");
+    bad.assert_has("<option value=\"nu\" selected>Nữ</option>");
+    bad.assert_has("value=\"15&#x2f;01&#x2f;2026\"");
+    assert_eq!(w.citizen.api(app, "/api/v1/dossiers").await["total"], 0);
+
+    let good = w
+        .citizen
+        .post(
+            app,
+            &form_page,
+            &submit_path,
+            &[
+                ("agency", JUSTICE),
+                ("fv_ho_ten_tre", "Lê Minh Khôi"),
+                ("fv_ngay_sinh", "2026-01-15"),
+                ("fv_gioi_tinh", "nam"),
+                ("result_delivery", "online"),
+                ("key", "eform-2"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.html);
+    let id = dossier_id(&good);
+    let d = w.citizen.api(app, &format!("/api/v1/dossiers/{id}")).await;
+    assert_eq!(
+        d["form_values"],
+        json!({ "ho_ten_tre": "Lê Minh Khôi", "ngay_sinh": "2026-01-15", "gioi_tinh": "nam" })
+    );
+    let page = w.citizen.get(app, &format!("/dossiers/{id}")).await;
+    page.assert_has("<dt>Họ, chữ đệm, tên của trẻ</dt><dd>Lê Minh Khôi</dd>");
+    page.assert_has("<dt>Giới tính</dt><dd>Nam</dd>");
+    // The documents of the dossier: the applicant may attach theirs.
+    page.assert_has("id=\"documents\"");
+    page.assert_has(&format!("action=\"/dossiers/{id}/documents\""));
+
+    // The counter fills in the same e-form for a paper dossier.
+    let reception = w
+        .reception
+        .get(
+            app,
+            &format!("/work/reception?agency={JUSTICE}&procedure={PROCEDURE}"),
+        )
+        .await;
+    reception.assert_has("name=\"fv_ho_ten_tre\"");
+    reception.assert_has("name=\"fv_gioi_tinh\"");
+}
