@@ -99,12 +99,14 @@ pub(crate) const ROLE_ROWS_PER_STATEMENT: usize = 5_000; // 5 columns
 pub(crate) const SEQUENCE_ROWS_PER_STATEMENT: usize = 10_000; // 3 columns
 
 pub(crate) const BULK_DOSSIER_HEAD: &str = "INSERT INTO dossiers (id, code, procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) ";
-pub(crate) const BULK_LOG_HEAD: &str = "INSERT INTO dossier_log (dossier_id, seq, at, kind, actor_id, ip, detail, prev_hash, hash) ";
+pub(crate) const BULK_LOG_HEAD: &str =
+    "INSERT INTO dossier_log (dossier_id, seq, at, kind, actor_id, ip, detail, prev_hash, hash) ";
 pub(crate) const BULK_AGENCY_HEAD: &str = "INSERT INTO dossier_agencies (dossier_id, agency_id) ";
 pub(crate) const BULK_ACCOUNT_HEAD: &str = "INSERT INTO accounts (id, kind, login, full_name, email, phone, password_hash, verification, address_unit_code, address_line, search_text, created_at, updated_at, password_changed_at) ";
 pub(crate) const BULK_ROLE_HEAD: &str =
     "INSERT INTO officer_roles (account_id, agency_id, role, receiving_point_id, granted_at) ";
-pub(crate) const BULK_SEQUENCE_HEAD: &str = "INSERT INTO dossier_code_sequences (agency_id, day, last) ";
+pub(crate) const BULK_SEQUENCE_HEAD: &str =
+    "INSERT INTO dossier_code_sequences (agency_id, day, last) ";
 pub(crate) const BULK_SEQUENCE_TAIL: &str =
     " ON CONFLICT (agency_id, day) DO UPDATE SET last = excluded.last";
 pub(crate) const MAX_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM accounts), (SELECT COALESCE(MAX(id), 0) FROM dossiers)";
@@ -124,14 +126,16 @@ pub(crate) const BEGIN_PG: &[&str] = &[];
 macro_rules! impl_bulk_store {
     ($store:ty, $db:ty, begin = $begin:expr, finish = $finish:expr $(,)?) => {
         const _: () = {
+            use $crate::StoreResult;
             use $crate::bulk_sql::*;
             use $crate::dossiers_sql::state_json;
-            use $crate::StoreResult;
 
             #[::async_trait::async_trait]
             impl $crate::bulk_sql::BulkStore for $store {
                 async fn bulk_max_ids(&self) -> StoreResult<(i64, i64)> {
-                    Ok(::sqlx::query_as(MAX_IDS).fetch_one(self.read_pool()).await?)
+                    Ok(::sqlx::query_as(MAX_IDS)
+                        .fetch_one(self.read_pool())
+                        .await?)
                 }
 
                 async fn bulk_insert_accounts(

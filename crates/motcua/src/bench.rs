@@ -92,7 +92,6 @@ pub const SEARCH_PHRASINGS: &[&str] = &[
     "giay chung nhan dau tu",
 ];
 
-
 /// What one request may take before it counts as an error.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -554,7 +553,9 @@ impl Client {
 
     /// Records a whole operation.
     fn operation(&mut self, started: Instant, ok: bool) {
-        self.tally.latencies.saturating_record(nanos(started.elapsed()));
+        self.tally
+            .latencies
+            .saturating_record(nanos(started.elapsed()));
         if ok {
             self.tally.ok += 1;
         }
@@ -599,7 +600,9 @@ async fn client(target: Arc<Target>, work: Arc<Work>, index: usize, deadline: In
         let started = Instant::now();
         match (work.scenario, lane.as_ref()) {
             (Scenario::Submit, Some(lane)) => {
-                let ok = submit_one(&mut c, &work, lane, index, n, true).await.is_some();
+                let ok = submit_one(&mut c, &work, lane, index, n, true)
+                    .await
+                    .is_some();
                 c.operation(started, ok);
             }
             (Scenario::Mixed, Some(lane)) => {
@@ -616,7 +619,13 @@ async fn client(target: Arc<Target>, work: Arc<Work>, index: usize, deadline: In
                     }
                 } else if slot < 10 && !submitted.is_empty() {
                     let id = submitted.remove(0);
-                    let req = command(&target, id, 1, json!({ "command": "receive" }), &lane.counter);
+                    let req = command(
+                        &target,
+                        id,
+                        1,
+                        json!({ "command": "receive" }),
+                        &lane.counter,
+                    );
                     let ok = c.exchange("receive", &req, false).await.is_some();
                     if ok {
                         received.push(id);
@@ -695,10 +704,22 @@ async fn submit_one(
         .get("id")?
         .as_i64()?;
     let target = c.target.clone();
-    let submit = command(&target, id, 0, json!({ "command": "submit" }), &lane.citizen);
+    let submit = command(
+        &target,
+        id,
+        0,
+        json!({ "command": "submit" }),
+        &lane.citizen,
+    );
     c.exchange("submit", &submit, false).await?;
     if receive {
-        let req = command(&target, id, 1, json!({ "command": "receive" }), &lane.counter);
+        let req = command(
+            &target,
+            id,
+            1,
+            json!({ "command": "receive" }),
+            &lane.counter,
+        );
         c.exchange("receive", &req, false).await?;
     }
     Some(id)
@@ -1126,17 +1147,18 @@ async fn prepare(
     } else {
         requests
     };
-    let agency_code = async |id: i64, agencies: &mut BTreeMap<i64, String>| -> anyhow::Result<String> {
-        if let Some(code) = agencies.get(&id) {
-            return Ok(code.clone());
-        }
-        let a = store
-            .get_agency_by_id(id)
-            .await?
-            .with_context(|| format!("agency {id} missing"))?;
-        agencies.insert(id, a.code.as_str().to_owned());
-        Ok(a.code.as_str().to_owned())
-    };
+    let agency_code =
+        async |id: i64, agencies: &mut BTreeMap<i64, String>| -> anyhow::Result<String> {
+            if let Some(code) = agencies.get(&id) {
+                return Ok(code.clone());
+            }
+            let a = store
+                .get_agency_by_id(id)
+                .await?
+                .with_context(|| format!("agency {id} missing"))?;
+            agencies.insert(id, a.code.as_str().to_owned());
+            Ok(a.code.as_str().to_owned())
+        };
     if matches!(scenario, Scenario::Queue | Scenario::Mixed) {
         // The agency holding the most open dossiers among those with generated staff.
         let mut best: Option<(i64, i64, String)> = None;
@@ -1306,7 +1328,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     } else {
         let noop = Arc::new(Work {
             scenario: Scenario::Noop,
-            requests: paths(Scenario::Noop, &target).into_iter().map(Req::get).collect(),
+            requests: paths(Scenario::Noop, &target)
+                .into_iter()
+                .map(Req::get)
+                .collect(),
             search: Vec::new(),
             queue: Vec::new(),
             lanes: Vec::new(),
@@ -1393,7 +1418,12 @@ pub fn human(r: &Report) -> String {
             let _ = writeln!(
                 out,
                 "  {:<14} {kind:<8} {:>8} answered   p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms",
-                "", k.answered, k.latency_ms.p50, k.latency_ms.p95, k.latency_ms.p99, k.latency_ms.max
+                "",
+                k.answered,
+                k.latency_ms.p50,
+                k.latency_ms.p95,
+                k.latency_ms.p99,
+                k.latency_ms.max
             );
         }
     }
@@ -1404,10 +1434,12 @@ pub fn human(r: &Report) -> String {
             "",
             s.dossiers,
             s.tracking_codes,
-            s.queue_agency.as_ref().map_or_else(String::new, |a| format!(
-                ", queues of {a} ({} open dossiers)",
-                s.queue_open_dossiers.unwrap_or_default()
-            )),
+            s.queue_agency
+                .as_ref()
+                .map_or_else(String::new, |a| format!(
+                    ", queues of {a} ({} open dossiers)",
+                    s.queue_open_dossiers.unwrap_or_default()
+                )),
             if s.lanes > 0 {
                 format!(", {} submission lanes", s.lanes)
             } else {

@@ -243,7 +243,12 @@ const GIVEN: &[&str] = &[
 ];
 
 fn person_name(rng: &mut Rng) -> String {
-    format!("{} {} {}", rng.pick(FAMILY), rng.pick(MIDDLE), rng.pick(GIVEN))
+    format!(
+        "{} {} {}",
+        rng.pick(FAMILY),
+        rng.pick(MIDDLE),
+        rng.pick(GIVEN)
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -278,6 +283,13 @@ struct Proc {
     /// For province-level procedures: the department (index into places) that decides.
     department: Option<usize>,
     fee: bool,
+    /// The internal process in force (the default of the agencies' local settings), as the
+    /// normal path records it at creation, and its number of steps.
+    process: serde_json::Value,
+    steps: u32,
+    /// The fee per channel, as recorded at creation.
+    fee_online: Option<i64>,
+    fee_counter: Option<i64>,
 }
 
 /// Officers per agency: (receiving, specialists, heads, leaders, admins).
@@ -304,7 +316,8 @@ fn department_for(p: &Procedure) -> Option<&'static str> {
     }
     Some(if has("Tư pháp") || has("Hộ tịch") || has("Công chứng") {
         "12"
-    } else if has("Tài nguyên") || has("Môi trường") || has("Nông nghiệp") || has("Đất đai") {
+    } else if has("Tài nguyên") || has("Môi trường") || has("Nông nghiệp") || has("Đất đai")
+    {
         "03"
     } else if has("Xây dựng") || has("Giao thông") || has("Nhà ở") {
         "04"
@@ -342,6 +355,9 @@ struct Tally {
     open: u64,
     log_entries: u64,
 }
+
+/// The last code number given per (receiving place, day).
+type Counters = Vec<((usize, NaiveDate), u32)>;
 
 struct World<'a> {
     calendar: &'a WorkCalendar,
@@ -464,7 +480,7 @@ fn live<'a>(
     let draft = Dossier::draft(
         who.owner,
         places[receiving].id,
-        motcua_web::dossiers::DEFAULT_STEPS,
+        p.steps,
         duration,
         motcua_calendar::Resume::Remaining,
     );
@@ -477,7 +493,8 @@ fn live<'a>(
         "create",
         Some(creator),
         None,
-        serde_json::json!({ "procedure": p.code, "procedure_version": p.version, "channel": channel }),
+        serde_json::json!({ "procedure": p.code, "procedure_version": p.version, "channel": channel,
+            "process": p.process, "fee_vnd": if online { p.fee_online } else { p.fee_counter } }),
     );
     let mut life = Life {
         state: draft,
@@ -519,7 +536,17 @@ fn live<'a>(
         if !life.halted {
             tally.refused += 1;
         }
-        return finish(w, tally, life, id, p, receiving, channel, who.applicant, rng);
+        return finish(
+            w,
+            tally,
+            life,
+            id,
+            p,
+            receiving,
+            channel,
+            who.applicant,
+            rng,
+        );
     }
     if roll < 0.018 {
         let at = reception - chrono::TimeDelta::seconds(rng.range(10, 300));
@@ -535,7 +562,17 @@ fn live<'a>(
         if !life.halted {
             tally.withdrawn += 1;
         }
-        return finish(w, tally, life, id, p, receiving, channel, who.applicant, rng);
+        return finish(
+            w,
+            tally,
+            life,
+            id,
+            p,
+            receiving,
+            channel,
+            who.applicant,
+            rng,
+        );
     }
     if roll < 0.058 {
         life.step(
@@ -553,7 +590,17 @@ fn live<'a>(
         reception = w.after(back, rng.range(600, 3 * 3_600));
     }
     if !life.step(w, receiving, Command::Receive, counter, reception)? {
-        return finish(w, tally, life, id, p, receiving, channel, who.applicant, rng);
+        return finish(
+            w,
+            tally,
+            life,
+            id,
+            p,
+            receiving,
+            channel,
+            who.applicant,
+            rng,
+        );
     }
     tally.received += 1;
 
@@ -688,24 +735,25 @@ fn live<'a>(
             let paid = w.after(life.at, rng.range(1_800, 8 * 3_600));
             life.step(w, receiving, Command::ConfirmFees, counter, paid)?;
         }
-        let at = w.toward(life.at, life.state.due_at, 0.3 + rng.unit() * 0.4);
-        life.step(
-            w,
-            receiving,
-            Command::Forward { to: Some(head) },
-            Performer::Officer {
-                account_id: specialist,
-            },
-            at,
-        )?;
-        let at = w.toward(life.at, life.state.due_at, 0.2 + rng.unit() * 0.4);
-        life.step(
-            w,
-            receiving,
-            Command::Forward { to: Some(leader) },
-            Performer::Officer { account_id: head },
-            at,
-        )?;
+        // Through the process: the specialist to the department head, on to the leader who
+        // approves at the last step.
+        let steps = life.state.steps;
+        for k in 1..steps {
+            let (by, to, share) = match (k, k + 1 == steps) {
+                (1, true) => (specialist, leader, 0.3 + rng.unit() * 0.4),
+                (1, false) => (specialist, head, 0.3 + rng.unit() * 0.4),
+                (_, true) => (head, leader, 0.2 + rng.unit() * 0.4),
+                (_, false) => (head, head, 0.2 + rng.unit() * 0.3),
+            };
+            let at = w.toward(life.at, life.state.due_at, share);
+            life.step(
+                w,
+                receiving,
+                Command::Forward { to: Some(to) },
+                Performer::Officer { account_id: by },
+                at,
+            )?;
+        }
         let approve_at = if late {
             let due = life.state.due_at.unwrap_or(life.at);
             if rng.chance(0.5) {
@@ -748,16 +796,20 @@ fn live<'a>(
             ReturnChannel::Post,
         ]);
         let at = w.after(life.at, rng.range(1_800, 2 * 8 * 3_600));
-        life.step(
-            w,
-            receiving,
-            Command::ReturnResult { channel },
-            counter,
-            at,
-        )?;
+        life.step(w, receiving, Command::ReturnResult { channel }, counter, at)?;
         break;
     }
-    finish(w, tally, life, id, p, receiving, channel, who.applicant, rng)
+    finish(
+        w,
+        tally,
+        life,
+        id,
+        p,
+        receiving,
+        channel,
+        who.applicant,
+        rng,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -881,7 +933,8 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
         let class = match (parts[0], parts[1], parts[2]) {
             (_, "00", "70") => Class::Commune,
             ("000", "00", lv2)
-                if ["02", "03", "04", "12"].contains(&lv2) || lv2.parse::<u32>().is_ok_and(|n| (1..=16).contains(&n)) =>
+                if ["02", "03", "04", "12"].contains(&lv2)
+                    || lv2.parse::<u32>().is_ok_and(|n| (1..=16).contains(&n)) =>
             {
                 Class::Department
             }
@@ -930,6 +983,21 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
             .then(|| motcua_web::dossiers::channel_duration(&p, ChannelKind::Online))
             .flatten();
         let fee = p.channels.iter().any(|c| c.fee_vnd.is_some_and(|v| v > 0));
+        // What the normal path records at creation: the agencies' default process and fees.
+        let local = motcua_catalog::local::LocalSettings::default_for(&p);
+        let steps = local.effective_steps(&p);
+        let fees = motcua_web::settings::fees(&local, &p);
+        let fee_of = |kind: ChannelKind| {
+            fees.iter()
+                .find(|f| f.channel == kind)
+                .and_then(|f| f.fee_vnd)
+        };
+        let (fee_online, fee_counter) =
+            (fee_of(ChannelKind::Online), fee_of(ChannelKind::InPerson));
+        let process = serde_json::to_value(&steps)?;
+        let steps = u32::try_from(steps.len())
+            .unwrap_or(motcua_web::dossiers::DEFAULT_STEPS)
+            .max(1);
         if p.levels.contains(&Level::Commune) {
             procs.push(Proc {
                 code: stored.code.clone(),
@@ -939,6 +1007,10 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                 commune: true,
                 department: None,
                 fee,
+                process: process.clone(),
+                steps,
+                fee_online,
+                fee_counter,
             });
         } else if p.levels.contains(&Level::Province)
             && let Some(dept) = department_for(&p).and_then(dept_index)
@@ -951,6 +1023,10 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                 commune: false,
                 department: Some(dept),
                 fee,
+                process,
+                steps,
+                fee_online,
+                fee_counter,
             });
         }
     }
@@ -961,13 +1037,11 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
 
     let (max_account, _) = store.bulk_max_ids().await?;
     // Officers: one shared hash of the demo password.
-    let hasher = motcua_auth::password::PasswordHasher::new(
-        motcua_auth::password::HashParams::OWASP,
-    )?;
-    let hash = tokio::task::spawn_blocking(move || {
-        hasher.hash(crate::demo_accounts::DEMO_PASSWORD)
-    })
-    .await??;
+    let hasher =
+        motcua_auth::password::PasswordHasher::new(motcua_auth::password::HashParams::OWASP)?;
+    let hash =
+        tokio::task::spawn_blocking(move || hasher.hash(crate::demo_accounts::DEMO_PASSWORD))
+            .await??;
     let mut rng = Rng::new(options.seed);
     let joined = Utc::now();
     let mut next_account = max_account + 1;
@@ -1108,7 +1182,7 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
     let procs = Arc::new(procs);
     let sim_places = places.clone();
     let sim_procs = procs.clone();
-    let simulation = std::thread::spawn(move || -> anyhow::Result<(Tally, Vec<((usize, NaiveDate), u32)>)> {
+    let simulation = std::thread::spawn(move || -> anyhow::Result<(Tally, Counters)> {
         let mut world = World {
             calendar: &calendar,
             places: &sim_places,
@@ -1148,7 +1222,8 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                 } else if !branches.is_empty() && rng.chance(0.4) {
                     *rng.pick(&branches)
                 } else {
-                    p.department.expect("province-level procedures have a department")
+                    p.department
+                        .expect("province-level procedures have a department")
                 };
                 let created = if online {
                     local(day, rng.range(6 * 3_600, 23 * 3_600))
@@ -1180,8 +1255,15 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                     applicant,
                 };
                 let d = live(
-                    &mut world, &mut person, &mut tally, next_id, proc_index, receiving, online,
-                    who, created,
+                    &mut world,
+                    &mut person,
+                    &mut tally,
+                    next_id,
+                    proc_index,
+                    receiving,
+                    online,
+                    who,
+                    created,
                 )?;
                 next_id += 1;
                 batch.push(d);
@@ -1226,7 +1308,12 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
             let rate = written as f64 / load_started.elapsed().as_secs_f64().max(1e-9);
             let day = batch
                 .last()
-                .map(|d| d.created_at.with_timezone(&vietnam()).date_naive().to_string())
+                .map(|d| {
+                    d.created_at
+                        .with_timezone(&vietnam())
+                        .date_naive()
+                        .to_string()
+                })
                 .unwrap_or_default();
             println!(
                 "city: {written}/{total} dossiers ({:.1} %), {logs} log entries, {rate:.0} dossiers/s, at {day}",
@@ -1240,13 +1327,7 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
     anyhow::ensure!(written == tally.dossiers, "the load stopped early");
     let sequences: Vec<motcua_store::CodeSequence> = counters
         .into_iter()
-        .map(|((place, day), last)| {
-            (
-                places[place].id,
-                DossierCode::day_key(day),
-                i64::from(last),
-            )
-        })
+        .map(|((place, day), last)| (places[place].id, DossierCode::day_key(day), i64::from(last)))
         .collect();
     store.bulk_set_code_sequences(&sequences).await?;
     println!("city: code sequences set; refreshing planner statistics");
@@ -1310,7 +1391,10 @@ mod tests {
             officer_login("000.00.12.H29", Role::ReceivingOfficer, 1),
             "tn001.0000012"
         );
-        assert_eq!(officer_login("001.00.70.H29", Role::Leader, 2), "ld002.0010070");
+        assert_eq!(
+            officer_login("001.00.70.H29", Role::Leader, 2),
+            "ld002.0010070"
+        );
     }
 
     #[test]

@@ -513,7 +513,19 @@ pub async fn save(
     CsrfForm { viewer, form }: CsrfForm<SettingsForm>,
 ) -> Response {
     let version = text(&form, "version").parse::<i64>().ok();
-    let procedure = match settings::procedure(&state, &proc_code).await {
+    // Who asks comes first: the answer to someone refused must not depend on the input.
+    let allowed = async {
+        let agency = agency_of(&state, &code).await?;
+        let action = if text(&form, "action") == "reset" {
+            Action::Delete
+        } else {
+            Action::Update
+        };
+        viewer.authorize(action, &Resource::AgencyLocalSettings(agency.id))?;
+        settings::procedure(&state, &proc_code).await
+    }
+    .await;
+    let procedure = match allowed {
         Ok(p) => p,
         Err(e) => return error_page(&state, lang, &uri, e),
     };
@@ -548,11 +560,9 @@ pub async fn save(
         .await
         .map(|_| ())
     } else {
-        // Report what could not be read with every other problem, and change nothing —
-        // after asking the policy, so refusals do not depend on the input.
+        // Report what could not be read with every other problem, and change nothing.
         async {
             let agency = agency_of(&state, &code).await?;
-            viewer.authorize(Action::Update, &Resource::AgencyLocalSettings(agency.id))?;
             let mut all = parsed.errors.clone();
             if let Err(ApiError::Invalid(v)) =
                 settings::validate(&state, &agency, &procedure, &parsed.settings).await

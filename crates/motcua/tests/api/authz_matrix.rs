@@ -334,6 +334,28 @@ fn api_rows() -> Vec<Row> {
             .before(Step::StoreWorkWeek(JUSTICE))
             .after(Step::ResetWorkWeek(JUSTICE)),
 
+        // ---- an agency's settings for procedures are its local settings too: read by the
+        // people working there (and leaders and supervisors overseeing it), changed by its
+        // administrators and system administrators. The demo has no catalog, so one
+        // procedure's settings are 404 to everyone past authorization.
+        //                                                                       anon cit bus ro  sp  dh  ld  aa  wrd sa  sv  key
+        api(GET, "/api/v1/agencies/{code}/procedures", "/api/v1/agencies/000.00.12.H29/procedures?per_page=5",
+                                                                                  "401 403 403 200 200 200 200 200 403 200 200 403")
+            .shows(&["\"custom_count\""]),
+        api(GET, "/api/v1/agencies/{code}/procedures", "/api/v1/agencies/001.00.70.H29/procedures?per_page=5",
+                                                                                  "401 403 403 403 403 403 403 403 200 200 200 403")
+            .shows(&["\"custom_count\""]),
+        api(GET, "/api/v1/agencies/{code}/procedures/{proc}/settings", "/api/v1/agencies/000.00.12.H29/procedures/1.001193/settings",
+                                                                                  "401 403 403 404 404 404 404 404 403 404 404 403"),
+        api(PUT, "/api/v1/agencies/{code}/procedures/{proc}/settings", "/api/v1/agencies/000.00.12.H29/procedures/1.001193/settings",
+                                                                                  "401 403 403 403 403 403 403 404 403 404 403 403")
+            .json(r#"{"settings": {"enabled": true}}"#),
+        api(PUT, "/api/v1/agencies/{code}/procedures/{proc}/settings", "/api/v1/agencies/001.00.70.H29/procedures/1.001193/settings",
+                                                                                  "401 403 403 403 403 403 403 403 403 404 403 403")
+            .json(r#"{"settings": {"enabled": true}}"#),
+        api(DELETE, "/api/v1/agencies/{code}/procedures/{proc}/settings", "/api/v1/agencies/000.00.12.H29/procedures/1.001193/settings",
+                                                                                  "401 403 403 403 403 403 403 404 403 404 403 403"),
+
         // ---- an agency's officers: administered by its agency administrators and system
         // administrators ("Agency administrators manage their agency: its officers (accounts
         // and roles…)"). Listing them is administration (Administer on the agency), not the
@@ -639,6 +661,16 @@ fn page_rows() -> Vec<Row> {
         page(GET, "/admin/agencies/{code}/receiving-points", "/admin/agencies/001.00.70.H29/receiving-points",
                                                                                   "L   403 403 403 403 403 403 403 403 200 403 L")
             .shows(&["name=\"day_mon\""]),
+        // Procedure settings: like the API (the demo has no catalog: one procedure's page is
+        // 404 past authorization).
+        page(GET, "/admin/agencies/{code}/procedures", "/admin/agencies/000.00.12.H29/procedures",
+                                                                                  "L   403 403 200 200 200 200 200 403 200 200 L")
+            .shows(&["id=\"f-q\""]),
+        page(GET, "/admin/agencies/{code}/procedures", "/admin/agencies/001.00.70.H29/procedures",
+                                                                                  "L   403 403 403 403 403 403 403 200 200 200 L")
+            .shows(&["id=\"f-q\""]),
+        page(GET, "/admin/agencies/{code}/procedures/{proc}", "/admin/agencies/000.00.12.H29/procedures/1.001193",
+                                                                                  "L   403 403 404 404 404 404 404 403 404 404 L"),
 
         // ---- page forms, each with the CSRF token of the actor's session (or pre-session)
         // read from a form. A key is not a browser session: it has no CSRF token (403).
@@ -704,6 +736,9 @@ fn page_rows() -> Vec<Row> {
             .form("/admin/agencies/000.00.12.H29/receiving-points", WORK_WEEK_FORM)
             .after(Step::ResetWorkWeek(JUSTICE))
             .to("/admin/agencies/000.00.12.H29/receiving-points?saved=MC"),
+        page(POST, "/admin/agencies/{code}/procedures/{proc}", "/admin/agencies/000.00.12.H29/procedures/1.001193",
+                                                                                  "L   403 403 403 403 403 403 404 403 404 403 403")
+            .form("/account", &[("action", "save"), ("enabled", "on")]),
         // ---- dossier pages. Submission online is for applicants (officers receive paper
         // dossiers at the counter, 403); the demo has no catalog, so the procedure is 404 for
         // them, like the procedure page. "My dossiers" is an applicant's list; officers are
@@ -951,6 +986,9 @@ const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/calendar/{year}/remove"),
     ("GET", "/admin/agencies/{code}/receiving-points"),
     ("POST", "/admin/agencies/{code}/receiving-points"),
+    ("GET", "/admin/agencies/{code}/procedures"),
+    ("GET", "/admin/agencies/{code}/procedures/{proc}"),
+    ("POST", "/admin/agencies/{code}/procedures/{proc}"),
     ("GET", "/procedures/{code}/submit"),
     ("POST", "/procedures/{code}/submit"),
     ("GET", "/dossiers"),

@@ -488,6 +488,7 @@ async fn an_applicant_submits_on_the_pages_and_the_counter_receives_it() {
     theirs.assert_has(&code);
     theirs.assert_has("data-kind=\"receive\"");
     theirs.assert_lacks("data-kind=\"view\"");
+    theirs.assert_lacks("127.0.0.1"); // where officers acted from is for officers
     theirs.assert_lacks("id=\"cmd-receive\"");
     theirs.assert_has(&format!("href=\"/dossiers/{id}/forms/01\""));
     theirs.assert_lacks(&format!("href=\"/dossiers/{id}/forms/06\""));
@@ -639,6 +640,22 @@ async fn actions_follow_the_role_and_strangers_see_nothing() {
     log.assert_has("data-kind=\"assign\"");
     log.assert_has("Cán bộ nhận: Phạm Chuyên Viên");
     log.assert_has("Số tiền: 8.000 đ");
+    log.assert_has("lần)"); // one officer's views in a row read as one line
+
+    // The history is paginated, newest first: views by two officers in turn fill pages.
+    for _ in 0..12 {
+        w.head.get(app, &page).await;
+        w.specialist.get(app, &page).await;
+    }
+    let first = w.head.get(app, &page).await;
+    first.assert_has("Trang 1/2");
+    first.assert_has(&format!("dossiers&#x2f;{id}?page=2\" rel=\"next\""));
+    first.assert_lacks("data-kind=\"create\"");
+    let second = w.head.get(app, &format!("{page}?page=2")).await;
+    second.assert_has("Trang 2/2");
+    second.assert_has("data-kind=\"create\"");
+    // The applicant's milestones fit on one page.
+    w.citizen.get(app, &page).await.assert_lacks("Trang 1/2");
 }
 
 #[tokio::test]
@@ -759,6 +776,7 @@ async fn the_agencys_eform_is_filled_in_and_checked_field_by_field() {
     form.assert_has("<option value=\"nu\">Nữ</option>");
     let english = w.citizen.get(app, &format!("{form_page}&lang=en")).await;
     english.assert_has("Child&#x27;s full name");
+    english.assert_has("<legend>Where to receive the result</legend>");
 
     // Everything wrong at once, each on its field; nothing is created, the answers stay.
     let bad = w

@@ -10,4 +10,5 @@ mod driver;
 
 mod accounts;
 mod journeys;
+mod dossier_journey;
 mod search;

@@ -30,7 +30,7 @@ fn shared_tthc() -> PathBuf {
 }
 
 /// The lines of the shared export for `codes`, in a file of `dir`.
-fn subset(dir: &Path, codes: &[&str]) -> PathBuf {
+pub(crate) fn subset(dir: &Path, codes: &[&str]) -> PathBuf {
     let source = shared_tthc();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&source)
         .unwrap_or_else(|e| {

@@ -86,7 +86,10 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
     assert_eq!(report["dossiers"], 2500, "{report:#}");
     assert!(report["officers"].as_u64().unwrap() >= 10_000, "{report:#}");
     let share = report["on_time_share"].as_f64().unwrap();
-    assert!((0.97..=0.99).contains(&share), "on time: {share}: {report:#}");
+    assert!(
+        (0.97..=0.99).contains(&share),
+        "on time: {share}: {report:#}"
+    );
     for kind in [
         "refused",
         "withdrawn",
@@ -99,7 +102,8 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
         assert!(report[kind].as_u64().unwrap() > 0, "{kind}: {report:#}");
     }
     assert_eq!(
-        db.scalar("SELECT CAST(COUNT(*) AS TEXT) FROM dossiers").await,
+        db.scalar("SELECT CAST(COUNT(*) AS TEXT) FROM dossiers")
+            .await,
         "2500"
     );
     let received = report["received"].as_u64().unwrap().to_string();
@@ -118,7 +122,8 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
 
     // Every generated chain verifies.
     let audit = run(
-        db.configure(&mut motcua(db.dir())).args(["audit", "verify"]),
+        db.configure(&mut motcua(db.dir()))
+            .args(["audit", "verify"]),
         LIMIT,
     );
     audit.assert_success();
@@ -130,10 +135,15 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
 
     // A second run refuses to pile a city onto the first.
     let again = run(
-        db.configure(&mut motcua(db.dir())).args(["demo", "--scale", "city", "--dossiers", "10"]),
+        db.configure(&mut motcua(db.dir()))
+            .args(["demo", "--scale", "city", "--dossiers", "10"]),
         LIMIT,
     );
-    assert!(again.assert_one_line_error().contains("already holds dossiers"));
+    assert!(
+        again
+            .assert_one_line_error()
+            .contains("already holds dossiers")
+    );
 
     let mut command = motcua(db.dir());
     db.configure(&mut command)
@@ -201,7 +211,9 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
         .unwrap()
         .to_owned();
     let queue: Value = client
-        .get(server.url(&format!("/api/v1/dossiers?queue=in_process&agency={agency}")))
+        .get(server.url(&format!(
+            "/api/v1/dossiers?queue=in_process&agency={agency}"
+        )))
         .header(reqwest::header::COOKIE, &cookie)
         .send()
         .await
