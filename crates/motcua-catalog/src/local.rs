@@ -107,9 +107,9 @@ pub struct EFormField {
     pub kind: FieldKind,
     #[serde(default)]
     pub required: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_vi: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_en: Option<String>,
 }
 
@@ -205,12 +205,7 @@ impl LocalSettings {
         };
         vec![
             step("Chuyên viên thụ lý", "Specialist", Role::Specialist, a),
-            step(
-                "Lãnh đạo phòng",
-                "Department head",
-                Role::DepartmentHead,
-                b,
-            ),
+            step("Lãnh đạo phòng", "Department head", Role::DepartmentHead, b),
             step("Lãnh đạo cơ quan", "Leader", Role::Leader, c),
         ]
     }
@@ -996,7 +991,8 @@ mod tests {
             let mut m = base();
             edit(&mut m);
             let err = check_values(&form, &Value::Object(m)).unwrap_err();
-            let got: Vec<(String, &str)> = err.0.iter().map(|e| (e.field.clone(), e.code)).collect();
+            let got: Vec<(String, &str)> =
+                err.0.iter().map(|e| (e.field.clone(), e.code)).collect();
             assert_eq!(got, vec![(field.to_owned(), code)], "{what}");
             assert!(!err.0[0].message_vi.is_empty() && !err.0[0].message_en.is_empty());
         }

@@ -5,10 +5,10 @@
 pub mod accounts;
 mod accounts_sql;
 pub mod bulk_sql;
-pub mod dossiers;
-mod dossiers_sql;
 pub mod documents;
 mod documents_sql;
+pub mod dossiers;
+mod dossiers_sql;
 mod error;
 pub mod local_settings;
 mod local_settings_sql;
@@ -29,8 +29,8 @@ use motcua_domain::unit::AdminUnit;
 
 pub use accounts::*;
 pub use bulk_sql::{BulkAccount, BulkDossier, BulkRole, BulkStore, CodeSequence};
-pub use dossiers::*;
 pub use documents::{ApplicantDocument, Attachment, DocumentStore, NewApplicantDocument};
+pub use dossiers::*;
 pub use error::{StoreError, StoreResult};
 pub use local_settings::{LocalSettingsStore, PutLocalSettings, StoredLocalSettings};
 pub use types::*;

@@ -198,8 +198,7 @@ macro_rules! impl_local_settings_store {
             async fn log_event(
                 tx: &mut ::sqlx::Transaction<'static, $db>,
                 event: &NewSecurityEvent,
-            ) -> StoreResult<()>
-            {
+            ) -> StoreResult<()> {
                 ::sqlx::query(crate::accounts_sql::INSERT_SECURITY_EVENT)
                     .bind(event.at)
                     .bind(&event.kind)

@@ -267,12 +267,8 @@ pub async fn put(
     }
     validate(state, &agency, &p, &settings).await?;
     let json = serde_json::to_string(&settings).map_err(|e| ApiError::Internal(e.into()))?;
-    let mut event = crate::auth::login::admin_event(
-        viewer,
-        "local_settings_changed",
-        None,
-        Some(agency.id),
-    );
+    let mut event =
+        crate::auth::login::admin_event(viewer, "local_settings_changed", None, Some(agency.id));
     event.detail = serde_json::json!({
         "procedure": p.code,
         "steps": settings.steps.len(),
@@ -308,12 +304,8 @@ pub async fn remove(
 ) -> ApiResult<bool> {
     let agency = authorized(state, viewer, agency_code, Action::Delete).await?;
     let p = procedure(state, procedure_code).await?;
-    let mut event = crate::auth::login::admin_event(
-        viewer,
-        "local_settings_removed",
-        None,
-        Some(agency.id),
-    );
+    let mut event =
+        crate::auth::login::admin_event(viewer, "local_settings_removed", None, Some(agency.id));
     event.detail = serde_json::json!({ "procedure": p.code });
     let removed = state
         .store
@@ -389,14 +381,13 @@ pub async fn list(
         );
     }
     let catalog = state.catalog.get();
-    let words: Vec<String> = q
-        .q
-        .as_deref()
-        .map(fold)
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
+    let words: Vec<String> =
+        q.q.as_deref()
+            .map(fold)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
     let level = q.level.as_deref().map(str::trim).filter(|l| !l.is_empty());
     let mut items: Vec<AgencyProcedure> = catalog
         .summaries
@@ -462,7 +453,11 @@ pub struct LocalView {
 
 /// [`LocalView`] of a procedure at an agency (QCVN 102 code); 422 on `agency` when there is
 /// no such agency.
-pub async fn local_view(state: &AppState, agency_code: &str, p: &Procedure) -> ApiResult<LocalView> {
+pub async fn local_view(
+    state: &AppState,
+    agency_code: &str,
+    p: &Procedure,
+) -> ApiResult<LocalView> {
     let agency = agency_of(state, agency_code).await.map_err(|_| {
         ApiError::from(FieldError::new(
             "agency",

@@ -496,7 +496,9 @@ mod tests {
             jail.set_env("MOTCUA_FILES__S3__BUCKET", "motcua");
             jail.set_env("MOTCUA_FILES__S3__ENDPOINT", "http://127.0.0.1:9000");
             let c = Config::load(None, &Overrides::default()).unwrap();
-            assert!(matches!(&c.blob_settings().backend, motcua_web::blobs::BlobBackend::S3(s) if s.bucket == "motcua"));
+            assert!(
+                matches!(&c.blob_settings().backend, motcua_web::blobs::BlobBackend::S3(s) if s.bucket == "motcua")
+            );
             jail.set_env("MOTCUA_FILES__STORAGE", "ftp");
             let err = Config::load(None, &Overrides::default())
                 .unwrap_err()

@@ -110,8 +110,10 @@ pub fn marriage_eform() -> Vec<EFormField> {
     for (who, vi, en) in [("chong", "chồng", "husband"), ("vo", "vợ", "wife")] {
         fields.push(field(json!({"key": format!("ho_ten_{who}"), "label_vi": format!("Họ, chữ đệm, tên bên {vi}"),
             "label_en": format!("The {en}'s full name"), "type": "text", "required": true, "max_length": 100})));
-        fields.push(field(json!({"key": format!("ngay_sinh_{who}"), "label_vi": format!("Ngày sinh bên {vi}"),
-            "label_en": format!("The {en}'s date of birth"), "type": "date", "required": true})));
+        fields.push(field(
+            json!({"key": format!("ngay_sinh_{who}"), "label_vi": format!("Ngày sinh bên {vi}"),
+            "label_en": format!("The {en}'s date of birth"), "type": "date", "required": true}),
+        ));
         fields.push(field(json!({"key": format!("so_dinh_danh_{who}"), "label_vi": format!("Số định danh cá nhân bên {vi}"),
             "label_en": format!("The {en}'s personal ID number"), "type": "id_number", "required": true})));
     }

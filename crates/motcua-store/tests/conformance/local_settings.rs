@@ -150,7 +150,10 @@ async fn settings_are_kept_per_agency_and_procedure_with_versions() {
         assert!(matches!(err, StoreError::Stale), "{expected:?}: {err:?}");
     }
     let now = store.local_settings(a, "1.001193").await.unwrap().unwrap();
-    assert_eq!((now.version, now.settings.as_str()), (2, r#"{"steps":[1]}"#));
+    assert_eq!(
+        (now.version, now.settings.as_str()),
+        (2, r#"{"steps":[1]}"#)
+    );
     assert_eq!(log_kinds(store, a).await.len(), before);
     // Without a version, the write goes through.
     let third = store
@@ -227,7 +230,10 @@ async fn unknown_agencies_and_procedures_are_refused() {
     let t = fresh_store().await;
     let store = t.store.as_ref();
     let (a, _) = setup(store).await;
-    for (agency_id, code, field) in [(a, "9.999999", "procedure_code"), (999_999, "1.001193", "agency")] {
+    for (agency_id, code, field) in [
+        (a, "9.999999", "procedure_code"),
+        (999_999, "1.001193", "agency"),
+    ] {
         match store
             .put_local_settings(
                 &put(agency_id, code, "{}", None),

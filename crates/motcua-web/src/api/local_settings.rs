@@ -14,9 +14,7 @@ use super::{ApiJson, ApiQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::ApiResult;
-use crate::settings::{
-    self, AgencyProcedures, ProcedureListQuery, SettingsInput, SettingsView,
-};
+use crate::settings::{self, AgencyProcedures, ProcedureListQuery, SettingsInput, SettingsView};
 
 /// `GET /api/v1/agencies/{code}/procedures?q=&custom=&level=&page=&per_page=`: the catalog's
 /// procedures as this agency receives them — those with the agency's own settings first —

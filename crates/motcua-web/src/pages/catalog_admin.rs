@@ -77,7 +77,7 @@ pub async fn import(
                 &state,
                 &viewer,
                 context! {
-                    done => Value::from_serialize(&done.stored),
+                    done => Value::from_serialize(done.stored),
                     parsed => done.report.procedures,
                     failed => done.failed_lines.iter().take(50).map(|f| context! { line => f.line, snippet => f.snippet.clone() }).collect::<Vec<_>>(),
                     failed_count => done.failed_lines.len(),

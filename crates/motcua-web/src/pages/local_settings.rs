@@ -352,7 +352,10 @@ fn form_of(view: &SettingsView) -> SettingsForm {
         f.insert(format!("step_budget_{i}"), step.budget_hours.to_string());
     }
     for o in &s.fee_overrides {
-        f.insert(format!("fee_{}", channel_code(o.channel)), o.fee_vnd.to_string());
+        f.insert(
+            format!("fee_{}", channel_code(o.channel)),
+            o.fee_vnd.to_string(),
+        );
     }
     if let Some(l) = s.online_level {
         f.insert("online_level".into(), level_code(l).into());
@@ -542,7 +545,17 @@ pub async fn save(
                     errors: BTreeMap::new(),
                     stale: true,
                 };
-                edit_page(&state, lang, &uri, &viewer, &code, &proc_code, false, Some(shown)).await
+                edit_page(
+                    &state,
+                    lang,
+                    &uri,
+                    &viewer,
+                    &code,
+                    &proc_code,
+                    false,
+                    Some(shown),
+                )
+                .await
             }
             Err(e) => error_page(&state, lang, &uri, e),
         };
@@ -584,8 +597,17 @@ pub async fn save(
                 form,
                 stale: false,
             };
-            let mut r =
-                edit_page(&state, lang, &uri, &viewer, &code, &proc_code, false, Some(shown)).await;
+            let mut r = edit_page(
+                &state,
+                lang,
+                &uri,
+                &viewer,
+                &code,
+                &proc_code,
+                false,
+                Some(shown),
+            )
+            .await;
             if r.status() == StatusCode::OK {
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             }
@@ -597,7 +619,17 @@ pub async fn save(
                 errors: BTreeMap::new(),
                 stale: true,
             };
-            edit_page(&state, lang, &uri, &viewer, &code, &proc_code, false, Some(shown)).await
+            edit_page(
+                &state,
+                lang,
+                &uri,
+                &viewer,
+                &code,
+                &proc_code,
+                false,
+                Some(shown),
+            )
+            .await
         }
         Err(e) => error_page(&state, lang, &uri, e),
     }
@@ -681,8 +713,14 @@ mod tests {
         assert!(s.enabled);
         // steps[1] is form row 2.
         assert_eq!(form_field("steps[1].name_en", &parsed), "step_name_en_2");
-        assert_eq!(form_field("steps[0].budget_hours", &parsed), "step_budget_0");
-        assert_eq!(form_field("fee_overrides[0].fee_vnd", &parsed), "fee_in_person");
+        assert_eq!(
+            form_field("steps[0].budget_hours", &parsed),
+            "step_budget_0"
+        );
+        assert_eq!(
+            form_field("fee_overrides[0].fee_vnd", &parsed),
+            "fee_in_person"
+        );
         assert_eq!(form_field("eform[3].key", &parsed), "eform_json");
         assert_eq!(form_field("receiving_points[0]", &parsed), "points");
         assert_eq!(form_field("steps", &parsed), "steps");

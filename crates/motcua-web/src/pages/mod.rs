@@ -15,6 +15,7 @@ mod local_settings;
 mod point_weeks;
 mod procedures;
 mod search;
+mod submission;
 mod tracking;
 mod units;
 mod work;
@@ -94,7 +95,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work", get(admin::work))
         .route(
             "/procedures/{code}/submit",
-            get(dossiers::submit_form).post(dossiers::submit),
+            get(submission::submit_form).post(submission::submit),
         )
         .route("/dossiers", get(dossiers::mine))
         .route("/dossiers/{id}", get(dossiers::show))

@@ -105,7 +105,9 @@ async fn choose(
 pub struct QueueQuery {
     agency: Option<String>,
     queue: Option<String>,
+    #[serde(default, deserialize_with = "super::dossiers::lenient")]
     days: Option<u32>,
+    #[serde(default, deserialize_with = "super::dossiers::lenient")]
     page: Option<u32>,
 }
 

@@ -220,6 +220,7 @@ struct World {
     reception: Browser,
     specialist: Browser,
     head: Browser,
+    leader: Browser,
     /// A receiving officer of another agency.
     stranger: Browser,
 }
@@ -263,6 +264,7 @@ async fn world() -> World {
     )
     .await;
     officer(&app, JUSTICE, "cv.trang", "Phạm Chuyên Viên", "specialist").await;
+    officer(&app, JUSTICE, "ld.trang", "Hoàng Lãnh Đạo", "leader").await;
     officer(
         &app,
         JUSTICE,
@@ -285,6 +287,7 @@ async fn world() -> World {
         reception: log_in(&app, "tn.trang").await,
         specialist: log_in(&app, "cv.trang").await,
         head: log_in(&app, "lp.trang").await,
+        leader: log_in(&app, "ld.trang").await,
         stranger: log_in(&app, "nv.trang").await,
         app,
     }
@@ -651,6 +654,11 @@ async fn actions_follow_the_role_and_strangers_see_nothing() {
     first.assert_has("Trang 1/2");
     first.assert_has(&format!("dossiers&#x2f;{id}?page=2\" rel=\"next\""));
     first.assert_lacks("data-kind=\"create\"");
+    // A mistyped page number still opens the page.
+    assert_eq!(
+        w.head.get(app, &format!("{page}?page=abc")).await.status,
+        StatusCode::OK
+    );
     let second = w.head.get(app, &format!("{page}?page=2")).await;
     second.assert_has("Trang 2/2");
     second.assert_has("data-kind=\"create\"");
@@ -841,4 +849,207 @@ async fn the_agencys_eform_is_filled_in_and_checked_field_by_field() {
         .await;
     reception.assert_has("name=\"fv_ho_ten_tre\"");
     reception.assert_has("name=\"fv_gioi_tinh\"");
+}
+
+/// Gives a command on the page and expects to be sent back to the page with its notice.
+async fn done(w: &World, who: &Browser, id: i64, command: &str, args: &[(&str, &str)]) -> Page {
+    let (_, v) = version(w, id).await;
+    let r = who.act(&w.app, id, v, command, args).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{command}: {}", r.html);
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/dossiers/{id}?done={command}").as_str())
+    );
+    who.get(&w.app, r.location.as_deref().unwrap()).await
+}
+
+#[tokio::test]
+async fn every_action_form_reaches_the_lifecycle() {
+    let w = world().await;
+    let app = &w.app;
+    let sp = w.specialist.id.to_string();
+    let lp = w.head.id.to_string();
+
+    // The internal process: assign, forward, send back, forward again, approve, return.
+    let id = page_dossier(&w, true).await;
+    done(&w, &w.reception, id, "receive", &[]).await;
+    done(&w, &w.head, id, "assign", &[("to", &sp)]).await;
+    // The apology: a new appointment, the delay attributed to an agency it went through.
+    let apology = w.specialist.get(app, &format!("/dossiers/{id}")).await;
+    apology.assert_has(&format!("<option value=\"{JUSTICE}\">Sở Tư pháp</option>"));
+    let bad = w
+        .specialist
+        .act(
+            app,
+            id,
+            version(&w, id).await.1,
+            "apologize",
+            &[
+                ("new_due_date", "ngày mai"),
+                ("reason", "x"),
+                ("responsible_agency", JUSTICE),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_has("Ngày hẹn mới không hợp lệ");
+    let page = done(
+        &w,
+        &w.specialist,
+        id,
+        "apologize",
+        &[
+            ("new_due_date", "2027-03-15"),
+            ("new_due_time", "16:30"),
+            ("reason", "Cần xác minh với cơ quan khác"),
+            ("responsible_agency", JUSTICE),
+        ],
+    )
+    .await;
+    page.assert_has("15&#x2f;03&#x2f;2027 16:30");
+    page.assert_has("<span class=\"badge late\">Trễ hạn</span>");
+    page.assert_has(&format!("href=\"/dossiers/{id}/forms/04\""));
+    done(&w, &w.specialist, id, "forward", &[("to", &lp)]).await;
+    let back = done(
+        &w,
+        &w.head,
+        id,
+        "send_back",
+        &[("reason", "Thiếu ý kiến thẩm định"), ("to", &sp)],
+    )
+    .await;
+    back.assert_has("<dd id=\"dossier-step\">1/3");
+    back.assert_has("Lý do: Thiếu ý kiến thẩm định");
+    done(&w, &w.specialist, id, "forward", &[("to", &lp)]).await;
+    let last = done(&w, &w.head, id, "forward", &[("to", "")]).await;
+    last.assert_has("<dd id=\"dossier-step\">3/3");
+    let leader = w.leader.get(app, &format!("/dossiers/{id}")).await;
+    leader.assert_has("id=\"cmd-approve\"");
+    let approved = done(&w, &w.leader, id, "approve", &[]).await;
+    approved.assert_has("<strong>Đã xử lý xong</strong> (mã trạng thái 9)");
+    let counter = w.reception.get(app, &format!("/dossiers/{id}")).await;
+    counter.assert_has("<option value=\"online\" selected>");
+    let returned = done(
+        &w,
+        &w.reception,
+        id,
+        "return_result",
+        &[("channel", "counter")],
+    )
+    .await;
+    returned.assert_has("<strong>Đã trả kết quả</strong> (mã trạng thái 10)");
+    returned.assert_has("id=\"no-actions\"");
+    returned.assert_has("Hình thức trả: Tại bộ phận một cửa");
+
+    // A transfer to another agency: the dossier leaves for that agency's queues.
+    let moved = page_dossier(&w, true).await;
+    done(&w, &w.reception, moved, "receive", &[]).await;
+    let transfer = w.specialist.get(app, &format!("/dossiers/{moved}")).await;
+    transfer.assert_has(&format!(
+        "<option value=\"{HOME_AFFAIRS}\">Sở Nội vụ</option>"
+    ));
+    let targets = transfer
+        .html
+        .split("id=\"transfer-to_agency\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .unwrap();
+    assert!(
+        targets.contains(HOME_AFFAIRS) && !targets.contains(JUSTICE),
+        "{targets}"
+    );
+    let unknown = w
+        .specialist
+        .act(
+            app,
+            moved,
+            2,
+            "transfer",
+            &[("to_agency", "999.99.99.H29"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    unknown.assert_has("Không tìm thấy cơ quan này.");
+    let page = done(
+        &w,
+        &w.specialist,
+        moved,
+        "transfer",
+        &[
+            ("to_agency", HOME_AFFAIRS),
+            ("reason", "Thuộc thẩm quyền Sở Nội vụ"),
+        ],
+    )
+    .await;
+    page.assert_has("<dd id=\"dossier-holder\">Sở Nội vụ");
+    let theirs = w
+        .stranger
+        .get(
+            app,
+            &format!("/work/dossiers?agency={HOME_AFFAIRS}&queue=transferred_in"),
+        )
+        .await;
+    theirs.assert_has(&format!("<tr data-id=\"{moved}\">"));
+
+    // Refusal, stop and withdrawal end a dossier, each with its reasons.
+    let refused = page_dossier(&w, true).await;
+    let page = done(
+        &w,
+        &w.reception,
+        refused,
+        "refuse",
+        &[("reasons", "Không thuộc thẩm quyền\nThiếu giấy tờ tùy thân")],
+    )
+    .await;
+    page.assert_has("Lý do: Không thuộc thẩm quyền");
+    page.assert_has("Lý do: Thiếu giấy tờ tùy thân");
+    page.assert_has(&format!("href=\"/dossiers/{refused}/forms/03\""));
+    let stopped = page_dossier(&w, true).await;
+    done(&w, &w.reception, stopped, "receive", &[]).await;
+    done(
+        &w,
+        &w.specialist,
+        stopped,
+        "stop",
+        &[("reason", "Người nộp đề nghị dừng")],
+    )
+    .await;
+    assert_eq!(version(&w, stopped).await.0, "stopped");
+    let withdrawn = page_dossier(&w, true).await;
+    let page = done(
+        &w,
+        &w.citizen,
+        withdrawn,
+        "withdraw",
+        &[("reason", "Nộp nhầm thủ tục")],
+    )
+    .await;
+    page.assert_has("<strong>Công dân rút hồ sơ</strong>");
+
+    // A supplement requested at reception, supplied, then received; fees, confirmed.
+    let sup = page_dossier(&w, true).await;
+    let page = done(
+        &w,
+        &w.reception,
+        sup,
+        "request_supplement",
+        &[("items", "Bản sao giấy chứng sinh\nGiấy tờ tùy thân")],
+    )
+    .await;
+    page.assert_has("Cần bổ sung: Bản sao giấy chứng sinh");
+    let theirs = w.citizen.get(app, &format!("/dossiers/{sup}")).await;
+    theirs.assert_has("id=\"cmd-supplement\"");
+    done(&w, &w.citizen, sup, "supplement", &[]).await;
+    done(&w, &w.reception, sup, "receive", &[]).await;
+    done(&w, &w.head, sup, "assign", &[("to", &sp)]).await;
+    done(
+        &w,
+        &w.specialist,
+        sup,
+        "request_fees",
+        &[("amount_vnd", "8000")],
+    )
+    .await;
+    let page = done(&w, &w.reception, sup, "confirm_fees", &[]).await;
+    page.assert_has("<strong>Đang xử lý</strong>");
 }

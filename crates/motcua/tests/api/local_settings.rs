@@ -210,8 +210,10 @@ async fn world() -> World {
     let r = app
         .client
         .post(app.url("/api/v1/accounts"))
-        .json(&json!({ "kind": "citizen", "identifier": "079305004321", "full_name": "Lê Thị Cúc",
-                       "email": "cuc@example.vn", "phone": "0987654321", "password": PASSWORD }))
+        .json(
+            &json!({ "kind": "citizen", "identifier": "079305004321", "full_name": "Lê Thị Cúc",
+                       "email": "cuc@example.vn", "phone": "0987654321", "password": PASSWORD }),
+        )
         .send()
         .await
         .unwrap();
@@ -293,7 +295,11 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
     // Without settings, a dossier gets the default three steps and its values as given.
     let (status, d) = w
         .citizen
-        .post(app, "/api/v1/dossiers", json!({"procedure_code": BIRTH, "agency": JUSTICE, "form_values": {"free": "text"}}))
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": BIRTH, "agency": JUSTICE, "form_values": {"free": "text"}}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{d:#}");
     assert_eq!(d["steps"], 3);
@@ -302,7 +308,11 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
     // The agency administrator sets two steps and an e-form.
     let (status, saved) = w
         .admin
-        .put(app, &path, json!({"version": 0, "settings": birth_settings()}))
+        .put(
+            app,
+            &path,
+            json!({"version": 0, "settings": birth_settings()}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved:#}");
     assert_eq!(saved["custom"], true);
@@ -330,8 +340,12 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
     // Keys the e-form does not have are refused too; so are values of the wrong kind.
     let (status, problem) = w
         .citizen
-        .post(app, "/api/v1/dossiers", json!({"procedure_code": BIRTH, "agency": JUSTICE,
-            "form_values": {"ho_ten_tre": "Khôi", "ngay_sinh": "15/01/2026", "ghi_chu": "x"}}))
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": BIRTH, "agency": JUSTICE,
+            "form_values": {"ho_ten_tre": "Khôi", "ngay_sinh": "15/01/2026", "ghi_chu": "x"}}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -354,8 +368,12 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
     // process and fee in force recorded in its log.
     let (status, d) = w
         .citizen
-        .post(app, "/api/v1/dossiers", json!({"procedure_code": BIRTH, "agency": JUSTICE,
-            "form_values": {"ho_ten_tre": "  Lê Minh Khôi ", "ngay_sinh": "2026-01-15"}}))
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": BIRTH, "agency": JUSTICE,
+            "form_values": {"ho_ten_tre": "  Lê Minh Khôi ", "ngay_sinh": "2026-01-15"}}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{d:#}");
     assert_eq!(d["steps"], 2);
@@ -383,7 +401,11 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
     // Another agency keeps the defaults for the same procedure.
     let (status, d) = w
         .citizen
-        .post(app, "/api/v1/dossiers", json!({"procedure_code": BIRTH, "agency": HOME_AFFAIRS}))
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": BIRTH, "agency": HOME_AFFAIRS}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{d:#}");
     assert_eq!(d["steps"], 3);
@@ -420,7 +442,13 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
         .iter()
         .find(|f| f["channel"] == "in_person")
         .unwrap();
-    assert_eq!((in_person["fee_vnd"].as_i64(), in_person["overridden"].as_bool()), (Some(8000), Some(true)));
+    assert_eq!(
+        (
+            in_person["fee_vnd"].as_i64(),
+            in_person["overridden"].as_bool()
+        ),
+        (Some(8000), Some(true))
+    );
     let r = app
         .client
         .get(app.url(&format!("/api/v1/procedures/{BIRTH}?agency=999.99.99.H29")))
@@ -432,11 +460,19 @@ async fn settings_give_dossiers_their_steps_and_check_their_eform() {
     // Removing them returns to the defaults.
     let (status, _) = w
         .admin
-        .send(app, reqwest::Method::DELETE, &format!("{path}?version=1"), None)
+        .send(
+            app,
+            reqwest::Method::DELETE,
+            &format!("{path}?version=1"),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, view) = w.admin.get(app, &path).await;
-    assert_eq!((view["custom"].as_bool(), view["version"].as_i64()), (Some(false), Some(0)));
+    assert_eq!(
+        (view["custom"].as_bool(), view["version"].as_i64()),
+        (Some(false), Some(0))
+    );
 }
 
 #[tokio::test]
@@ -484,16 +520,17 @@ async fn invalid_definitions_are_refused_field_by_field_and_change_nothing() {
     let mut bad = birth_settings();
     bad["steps"][0]["budget_hours"] = json!(40);
     bad["steps"][1]["role"] = json!("specialist");
-    let (status, problem) = w
-        .admin
-        .put(app, &path, json!({"settings": bad}))
-        .await;
+    let (status, problem) = w.admin.put(app, &path, json!({"settings": bad})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields_of(&problem), ["steps[1].role", "steps"]);
     // An online level for a paper-only procedure.
     let (status, problem) = w
         .admin
-        .put(app, &settings_path(JUSTICE, PAPER_ONLY), json!({"settings": {"online_level": "partial"}}))
+        .put(
+            app,
+            &settings_path(JUSTICE, PAPER_ONLY),
+            json!({"settings": {"online_level": "partial"}}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields_of(&problem), ["online_level"]);
@@ -540,12 +577,16 @@ async fn only_the_agencys_administrators_change_its_settings() {
     ] {
         let (status, _) = s.put(app, &path, body.clone()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
-        let (status, _) = s
-            .send(app, reqwest::Method::DELETE, &path, None)
-            .await;
+        let (status, _) = s.send(app, reqwest::Method::DELETE, &path, None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
     }
-    let r = app.client.put(app.url(&path)).json(&body).send().await.unwrap();
+    let r = app
+        .client
+        .put(app.url(&path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // Reading: the agency's officers yes, outsiders no.
     assert_eq!(w.specialist.get(app, &path).await.0, StatusCode::OK);
@@ -563,7 +604,11 @@ async fn only_the_agencys_administrators_change_its_settings() {
     assert_eq!(view["custom"], false);
     let (status, _) = w
         .other_admin
-        .put(app, &settings_path(HOME_AFFAIRS, BIRTH), json!({"settings": {"enabled": false}}))
+        .put(
+            app,
+            &settings_path(HOME_AFFAIRS, BIRTH),
+            json!({"settings": {"enabled": false}}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     // The system administrator may change any agency's.
@@ -586,12 +631,20 @@ async fn what_the_agency_turns_off_is_refused_to_applicants() {
     // Online level "none": no online submission at this agency.
     let (status, _) = w
         .admin
-        .put(app, &path, json!({"settings": {"online_level": "none", "receiving_points": ["CN1"]}}))
+        .put(
+            app,
+            &path,
+            json!({"settings": {"online_level": "none", "receiving_points": ["CN1"]}}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, problem) = w
         .citizen
-        .post(app, "/api/v1/dossiers", json!({"procedure_code": MARRIAGE, "agency": JUSTICE}))
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": MARRIAGE, "agency": JUSTICE}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields_of(&problem), ["channel"]);
@@ -615,7 +668,11 @@ async fn what_the_agency_turns_off_is_refused_to_applicants() {
     assert_eq!(status, StatusCode::OK);
     let (status, problem) = w
         .citizen
-        .post(app, "/api/v1/dossiers", json!({"procedure_code": MARRIAGE, "agency": JUSTICE, "channel": "postal"}))
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": MARRIAGE, "agency": JUSTICE, "channel": "postal"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["code"], "not_received");
@@ -633,7 +690,10 @@ async fn what_the_agency_turns_off_is_refused_to_applicants() {
     assert_eq!(list["items"][0]["enabled"], false);
     let (_, found) = w
         .admin
-        .get(app, &format!("/api/v1/agencies/{JUSTICE}/procedures?q=dang+ky+khai+sinh"))
+        .get(
+            app,
+            &format!("/api/v1/agencies/{JUSTICE}/procedures?q=dang+ky+khai+sinh"),
+        )
         .await;
     let codes: Vec<&str> = found["items"]
         .as_array()
@@ -644,7 +704,10 @@ async fn what_the_agency_turns_off_is_refused_to_applicants() {
     assert_eq!(codes, [BIRTH]);
     let (_, only) = w
         .specialist
-        .get(app, &format!("/api/v1/agencies/{JUSTICE}/procedures?custom=false"))
+        .get(
+            app,
+            &format!("/api/v1/agencies/{JUSTICE}/procedures?custom=false"),
+        )
         .await;
     assert_eq!(only["total"], 2);
 }
@@ -662,17 +725,29 @@ async fn the_pages_edit_settings_with_rows_and_show_errors_beside_fields() {
     let (status, html) = w.admin.page(app, &format!("{list}?q=khai+sinh")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("href=\"{edit}\"")), "{html}");
-    assert!(!html.contains("local_settings."), "an untranslated key:\n{html}");
+    assert!(
+        !html.contains("local_settings."),
+        "an untranslated key:\n{html}"
+    );
     assert!(!html.contains(PAPER_ONLY), "filtered by name");
 
     let (status, html) = w.admin.page(app, &edit).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("local_settings."), "an untranslated key:\n{html}");
-    assert!(html.contains("name=\"step_name_vi_0\" value=\"Chuyên viên thụ lý\""), "{html}");
+    assert!(
+        !html.contains("local_settings."),
+        "an untranslated key:\n{html}"
+    );
+    assert!(
+        html.contains("name=\"step_name_vi_0\" value=\"Chuyên viên thụ lý\""),
+        "{html}"
+    );
     assert!(html.contains("name=\"point_CN1\""));
     let csrf = {
         let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-        html[at..].chars().take_while(|c| *c != '"').collect::<String>()
+        html[at..]
+            .chars()
+            .take_while(|c| *c != '"')
+            .collect::<String>()
     };
     let eform = r#"[{"key": "ho_ten_tre", "label_vi": "Họ tên trẻ", "label_en": "Child's name", "type": "text", "required": true}]"#;
     let good: Vec<(&str, &str)> = vec![
@@ -704,7 +779,10 @@ async fn the_pages_edit_settings_with_rows_and_show_errors_beside_fields() {
     let mut bad = good.clone();
     bad[7] = ("step_budget_0", "sáu");
     bad[13] = ("step_name_en_2", "");
-    bad[19] = ("eform_json", r#"[{"key": "X", "label_vi": "a", "label_en": "a", "type": "text"}]"#);
+    bad[19] = (
+        "eform_json",
+        r#"[{"key": "X", "label_vi": "a", "label_en": "a", "type": "text"}]"#,
+    );
     let (status, _, html) = w.admin.form(app, &edit, &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     for field in ["step_budget_0", "step_name_en_2", "eform_json"] {
@@ -714,19 +792,28 @@ async fn the_pages_edit_settings_with_rows_and_show_errors_beside_fields() {
         );
     }
     assert!(html.contains("eform[0].key"), "{html}");
-    assert!(html.contains("value=\"sáu\""), "the form keeps what was typed");
+    assert!(
+        html.contains("value=\"sáu\""),
+        "the form keeps what was typed"
+    );
     let (_, view) = w.admin.get(app, &settings_path(JUSTICE, BIRTH)).await;
     assert_eq!(view["custom"], false, "nothing changed");
 
     // The good form saves; blank rows are dropped.
     let (status, location, _) = w.admin.form(app, &edit, &good).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some(format!("{edit}?saved=1").as_str()));
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("{edit}?saved=1").as_str())
+    );
     let (_, view) = w.admin.get(app, &settings_path(JUSTICE, BIRTH)).await;
     let s = &view["settings"];
     assert_eq!(s["steps"].as_array().unwrap().len(), 2);
     assert_eq!(s["steps"][1]["role"], "department_head");
-    assert_eq!(s["fee_overrides"], json!([{"channel": "postal", "fee_vnd": 15000}]));
+    assert_eq!(
+        s["fee_overrides"],
+        json!([{"channel": "postal", "fee_vnd": 15000}])
+    );
     assert_eq!(s["receiving_points"], json!(["MC"]));
     assert_eq!(s["eform"][0]["key"], "ho_ten_tre");
     // The same form again is stale (version 0 is gone).
@@ -735,7 +822,11 @@ async fn the_pages_edit_settings_with_rows_and_show_errors_beside_fields() {
     // Reset: back to the defaults.
     let (_, html) = w.admin.page(app, &edit).await;
     assert!(html.contains("value=\"reset\""));
-    let reset = [("csrf", csrf.as_str()), ("version", "1"), ("action", "reset")];
+    let reset = [
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("action", "reset"),
+    ];
     let (status, location, _) = w.admin.form(app, &edit, &reset).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.unwrap().starts_with(&list));
@@ -784,4 +875,69 @@ async fn the_procedure_page_offers_online_submission_only_where_it_exists() {
     assert!(html.contains(PAPER_ONLY), "{html}");
     assert!(!html.contains("/submit\""), "{html}");
     assert!(!html.contains("Nộp trực tuyến"));
+}
+
+#[tokio::test]
+async fn the_demo_gives_justice_real_eforms_without_overwriting_an_administrators() {
+    let w = world().await;
+    let app = &w.app;
+    let store = app.store().unwrap();
+    // The administrator already changed marriage registration: the demo leaves it alone.
+    let (status, _) = w
+        .admin
+        .put(
+            app,
+            &settings_path(JUSTICE, MARRIAGE),
+            json!({"settings": {"enabled": false}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        motcua::demo_settings::apply(store.as_ref()).await.unwrap(),
+        1
+    );
+    let (_, marriage) = w.admin.get(app, &settings_path(JUSTICE, MARRIAGE)).await;
+    assert_eq!(marriage["settings"]["enabled"], false);
+    assert_eq!(marriage["settings"]["eform"], json!([]));
+    let (_, birth) = w.admin.get(app, &settings_path(JUSTICE, BIRTH)).await;
+    let keys: Vec<&str> = birth["settings"]["eform"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    for key in [
+        "ho_ten_tre",
+        "ngay_sinh",
+        "noi_sinh",
+        "ho_ten_me",
+        "ho_ten_cha",
+    ] {
+        assert!(keys.contains(&key), "{key} in {keys:?}");
+    }
+    assert_eq!(birth["effective"]["step_count"], 3);
+    // Run again: nothing more (and nothing overwritten).
+    assert_eq!(
+        motcua::demo_settings::apply(store.as_ref()).await.unwrap(),
+        0
+    );
+    // A birth registration with the demo e-form.
+    let (status, d) = w
+        .citizen
+        .post(
+            app,
+            "/api/v1/dossiers",
+            json!({"procedure_code": BIRTH, "agency": JUSTICE, "form_values": {
+            "ho_ten_tre": "Lê Minh Khôi", "ngay_sinh": "2026-11-20", "gioi_tinh": "nam",
+            "noi_sinh": "Bệnh viện Từ Dũ", "ho_ten_me": "Lê Thị Cúc", "quan_he": "me"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d:#}");
+    assert_eq!(d["steps"], 3);
+    let (status, problem) = w
+        .citizen
+        .post(app, "/api/v1/dossiers", json!({"procedure_code": BIRTH, "agency": JUSTICE, "form_values": {"ho_ten_tre": "Khôi"}}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(fields_of(&problem).contains(&"form_values.ho_ten_me".to_owned()));
 }

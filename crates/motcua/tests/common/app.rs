@@ -49,11 +49,7 @@ impl TestApp {
             .expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
         let blobs = tempfile::tempdir().expect("a directory for attachments");
-        let state = state(
-            store,
-            BlobBackend::Directory(blobs.path().join("blobs")),
-        )
-        .await;
+        let state = state(store, BlobBackend::Directory(blobs.path().join("blobs"))).await;
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
