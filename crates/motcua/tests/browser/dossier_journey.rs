@@ -16,18 +16,18 @@ const CITIZEN: &str = "079090001234";
 /// The last 4 digits of the demo citizen's ID number.
 const CITIZEN_LAST4: &str = "1234";
 
-/// A fresh app with the demo province and its accounts, and birth registration in the
-/// catalog.
+/// A fresh app with birth registration in the catalog, then the demo province, its accounts
+/// and its Department of Justice's local settings (the birth registration e-form).
 async fn app() -> TestApp {
     let db = fresh_store().await;
-    motcua::demo::create(db.store.as_ref())
-        .await
-        .expect("the demo province");
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = crate::search::subset(dir.path(), &[PROCEDURE]);
     motcua::import::tthc_files(db.store.as_ref(), &[file])
         .await
         .expect("import birth registration");
+    motcua::demo::create(db.store.as_ref())
+        .await
+        .expect("the demo province");
     let store = db.store.clone();
     TestApp::spawn_on(store, Some(db)).await
 }
@@ -163,7 +163,7 @@ async fn submit_process_track(browser: Browser) {
         .expect("choose the Department of Justice");
     browser.click("#choose-agency").await;
     browser.find("#submit-form").await;
-    // The agency's e-form, when it has one: its required fields.
+    // The agency's e-form.
     fill_eform(&browser).await;
     browser
         .click("#result-delivery input[value='online']")
@@ -180,6 +180,10 @@ async fn submit_process_track(browser: Browser) {
         .to_owned();
     assert!(dossier_path.starts_with("/dossiers/"), "{dossier_path}");
     assert_eq!(status(&browser).await, "draft");
+    assert!(
+        browser.text("#answers").await.contains("Nguyễn Minh Khang"),
+        "the e-form's answers are on the dossier"
+    );
     // A document: the birth certificate from the hospital (a PDF).
     browser.type_into("#doc-name", "Giấy chứng sinh").await;
     browser
@@ -363,39 +367,39 @@ async fn submit_process_track(browser: Browser) {
     );
 }
 
-/// Fills the required fields of the agency's e-form with plausible values.
+/// Fills the Department of Justice's birth registration e-form (the demo's settings).
 async fn fill_eform(browser: &Browser) {
-    let Ok(fields) = browser
+    browser.find("#eform").await;
+    browser
+        .type_into("#f-fv_ho_ten_tre", "Nguyễn Minh Khang")
+        .await;
+    // A date input takes its value in ISO form whatever the browser's locale shows.
+    browser
         .client
-        .find_all(fantoccini::Locator::Css("#eform [required]"))
+        .execute(
+            "document.getElementById('f-fv_ngay_sinh').value = '2026-11-20'",
+            vec![],
+        )
         .await
-    else {
-        return;
-    };
-    for field in fields {
-        let kind = field.attr("type").await.ok().flatten().unwrap_or_default();
-        let tag = field.tag_name().await.unwrap_or_default();
-        if tag == "select" {
-            let options = field
-                .find_all(fantoccini::Locator::Css("option"))
-                .await
-                .unwrap_or_default();
-            if let Some(second) = options.get(1) {
-                second.click().await.expect("choose an option");
-            }
-            continue;
-        }
-        let value = match kind.as_str() {
-            "date" => "01/11/2026",
-            "number" => "1",
-            "tel" => "0912345678",
-            "email" => "an.nguyen@example.vn",
-            "checkbox" => {
-                field.click().await.expect("tick");
-                continue;
-            }
-            _ => "Nguyễn Minh Khang",
-        };
-        field.send_keys(value).await.expect("fill an e-form field");
-    }
+        .expect("set the date of birth");
+    choose_second_option(browser, "#f-fv_gioi_tinh").await;
+    browser
+        .type_into("#f-fv_noi_sinh", "Bệnh viện Từ Dũ, Thành phố Hồ Chí Minh")
+        .await;
+    browser.type_into("#f-fv_ho_ten_me", "Trần Thị Mai").await;
+    choose_second_option(browser, "#f-fv_quan_he").await;
+}
+
+async fn choose_second_option(browser: &Browser, css: &str) {
+    let select = browser.find(css).await;
+    let options = select
+        .find_all(fantoccini::Locator::Css("option"))
+        .await
+        .expect("options");
+    options
+        .get(1)
+        .unwrap_or_else(|| panic!("{css} has choices"))
+        .click()
+        .await
+        .expect("choose");
 }
