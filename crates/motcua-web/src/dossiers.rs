@@ -244,11 +244,28 @@ pub async fn create(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| ApiError::from(FieldError::required("applicant_name")))?;
+        // An applicant with an account (their ID number or tax code is their login) owns
+        // the paper dossier: it shows in their "my dossiers", they may act on it online, and
+        // its result lands in their document store.
+        let id_number = input
+            .applicant_id_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let owner = match id_number {
+            Some(id) => state
+                .store
+                .find_account_for_login(id)
+                .await?
+                .filter(|a| a.login == id && a.kind != motcua_store::AccountKind::Officer)
+                .map(|a| a.id),
+            None => None,
+        };
         (
-            None,
+            owner,
             Applicant {
                 name: name.to_owned(),
-                id_number: input.applicant_id_number.clone(),
+                id_number: id_number.map(str::to_owned),
                 phone: input.applicant_phone.clone(),
                 email: input.applicant_email.clone(),
                 address: input.applicant_address.clone(),

@@ -659,17 +659,20 @@ async fn printable_forms_and_the_public_tracking_page() {
     assert!(page.contains("Dừng xử lý"), "the status");
     assert!(page.contains("Tiếp nhận hồ sơ"), "the milestones");
     assert!(page.contains("Sở Tư pháp"), "the agency holding it");
-    assert!(!page.contains("Xem hồ sơ"), "officer views are not milestones");
+    assert!(
+        !page.contains("Xem hồ sơ"),
+        "officer views are not milestones"
+    );
     // By code and the last 4 digits of the ID, or the phone number.
-    let (status, page) = text(
-        &anon,
-        app,
-        &format!("/tracking?code={code}&id_last4=4321"),
-    )
-    .await;
+    let (status, page) = text(&anon, app, &format!("/tracking?code={code}&id_last4=4321")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Yêu cầu bổ sung, hoàn thiện hồ sơ"));
-    let (status, _) = text(&anon, app, &format!("/tracking?code={code}&phone=0987654321")).await;
+    let (status, _) = text(
+        &anon,
+        app,
+        &format!("/tracking?code={code}&phone=0987654321"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     // A wrong factor answers like an unknown code, and says so plainly.
     let (status, page) = text(&anon, app, &format!("/tracking?code={code}&id_last4=0000")).await;
@@ -683,4 +686,54 @@ async fn printable_forms_and_the_public_tracking_page() {
     let (status, page) = text(&anon, app, "/tracking?lang=en").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Track a dossier"));
+}
+
+/// A paper dossier received at the counter for an applicant who has an account belongs to
+/// that account (their "my dossiers"); for someone without one it belongs to nobody.
+#[tokio::test]
+async fn a_paper_dossier_belongs_to_the_applicant_account_with_that_id_number() {
+    let w = world().await;
+    let app = &w.app;
+    let paper = |id_number: &str| {
+        w.reception.post(
+            app,
+            "/api/v1/dossiers",
+            json!({ "procedure_code": PROCEDURE, "agency": AGENCY, "applicant_name": "Lê Thị Cúc",
+                    "applicant_id_number": id_number, "form_values": { "ho_ten_tre": "Lê Minh Khôi" } }),
+        )
+    };
+    let r = paper(" 079305004321 ").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let linked: Value = r.json().await.unwrap();
+    assert_eq!(linked["channel"], "in_person");
+    let r = paper("079305009999").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let unlinked: Value = r.json().await.unwrap();
+    let mine: Value = w
+        .citizen
+        .get(app, "/api/v1/dossiers")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [linked["id"].as_i64().unwrap()], "{mine}");
+    // The owner reads it; the other one is not theirs.
+    let path = format!("/api/v1/dossiers/{}", linked["id"]);
+    assert_eq!(
+        w.citizen.get(app, &path).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let other = format!("/api/v1/dossiers/{}", unlinked["id"]);
+    assert_eq!(
+        w.citizen.get(app, &other).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }

@@ -327,7 +327,11 @@ async fn submit_process_track(browser: Browser) {
 
     // ---- The citizen has the result in their document store.
     log_in(&browser, CITIZEN).await;
-    browser.open("/account/documents").await;
+    browser.open("/account").await;
+    browser
+        .click("#applicant-links a[href='/account/documents']")
+        .await;
+    browser.wait_for_page("/account/documents").await;
     assert!(
         browser
             .text("main")
