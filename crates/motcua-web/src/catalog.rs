@@ -146,7 +146,10 @@ pub struct CatalogImport {
 pub fn import_records(
     input: impl std::io::BufRead,
     source: &str,
-) -> anyhow::Result<(motcua_catalog::ImportBatch, Vec<motcua_store::ProcedureRecord>)> {
+) -> anyhow::Result<(
+    motcua_catalog::ImportBatch,
+    Vec<motcua_store::ProcedureRecord>,
+)> {
     let batch = motcua_catalog::parse_reader(input);
     let mut records = Vec::with_capacity(batch.procedures.len());
     for parsed in &batch.procedures {

@@ -9,6 +9,6 @@ mod app;
 mod driver;
 
 mod accounts;
-mod journeys;
 mod dossier_journey;
+mod journeys;
 mod search;
