@@ -46,6 +46,11 @@ enum Command {
         /// Create the demo province (idempotent) before serving.
         #[arg(long)]
         demo: bool,
+        /// With --demo: national-portal catalog files or directories of *.jsonl to import
+        /// first when the catalog is empty (e.g. ../shared/data/tthc), so the demo agencies'
+        /// e-forms apply to them.
+        #[arg(long, requires = "demo")]
+        tthc: Vec<std::path::PathBuf>,
         /// Apply pending PostgreSQL migrations before serving (SQLite always migrates).
         #[arg(long)]
         migrate: bool,
@@ -188,7 +193,13 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve { demo, migrate, .. } => {
+            Command::Serve {
+                demo,
+                migrate,
+                tthc,
+                ..
+            } => {
+                let demo = demo.then_some(crate::startup::Demo { catalog: tthc });
                 crate::startup::serve(&config, demo, migrate).await
             }
             Command::Migrate => {

@@ -857,7 +857,7 @@ fn finish(
 
 // ---------------------------------------------------------------------------------------
 
-fn catalog_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+pub(crate) fn catalog_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {

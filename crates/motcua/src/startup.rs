@@ -31,13 +31,37 @@ pub async fn open_ready_store(config: &Config, migrate: bool) -> anyhow::Result<
     Ok(store)
 }
 
-pub async fn serve(config: &Config, demo: bool, migrate: bool) -> anyhow::Result<()> {
+/// What `serve --demo` loads.
+pub struct Demo {
+    /// National-portal files or directories to import first when the catalog is empty.
+    pub catalog: Vec<std::path::PathBuf>,
+}
+
+/// Imports the demo's catalog when the store has none, before the demo's agency settings
+/// (which apply to procedures the catalog holds): the demo then has procedures to search and
+/// dossiers to submit at once.
+async fn demo_catalog(store: &dyn Store, sources: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    if sources.is_empty() || !store.current_procedures().await?.is_empty() {
+        return Ok(());
+    }
+    let files = crate::demo_city::catalog_files(sources)?;
+    anyhow::ensure!(!files.is_empty(), "no catalog files (*.jsonl) in --tthc");
+    let import = crate::import::tthc_files(store, &files).await?;
+    println!(
+        "demo: national catalog imported ({} procedures)",
+        import.stored.inserted
+    );
+    Ok(())
+}
+
+pub async fn serve(config: &Config, demo: Option<Demo>, migrate: bool) -> anyhow::Result<()> {
     // Signals are caught from the very start: a SIGTERM during start-up (migrations, demo
     // data) still ends in a clean shutdown instead of the default abrupt exit.
     let shutdown = ShutdownSignal::install()?;
     let addr = config.listen_addr()?;
     let store = open_ready_store(config, migrate).await?;
-    if demo {
+    if let Some(demo) = demo {
+        demo_catalog(store.as_ref(), &demo.catalog).await?;
         let report = crate::demo::create(store.as_ref()).await?;
         tracing::info!("{report}");
         println!("{report}");

@@ -203,3 +203,37 @@ async fn a_new_sqlite_data_directory_is_created_and_migrated_by_serve() {
     let mode = db.scalar("PRAGMA journal_mode").await;
     assert_eq!(mode, "wal");
 }
+
+/// `serve --demo --tthc DIR` on an empty catalog imports it first, so the demo agencies'
+/// settings (the Department of Justice's birth-registration e-form) apply at once.
+#[tokio::test]
+async fn serve_demo_imports_the_catalog_it_is_given_before_the_demo_settings() {
+    let db = Database::migrated().await;
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/tthc/bo-tu-phap.jsonl");
+    let text = std::fs::read_to_string(&source)
+        .unwrap_or_else(|e| panic!("shared data missing at {}: {e}", source.display()));
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"ma_thu_tuc\": \"1.001193\""))
+        .expect("birth registration in the shared export");
+    let dir = db.dir().join("catalog");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("one.jsonl"), format!("{line}\n")).unwrap();
+    let server = serve(&db, &["--demo", "--tthc", dir.to_str().unwrap()]);
+    assert!(
+        server
+            .log()
+            .contains("demo: national catalog imported (1 procedures)"),
+        "{}",
+        server.log()
+    );
+    let (status, p) = get(&server, "/api/v1/procedures/1.001193?agency=000.00.12.H29").await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert!(
+        p["local"]["eform"].as_array().is_some_and(|f| f.len() >= 5),
+        "the demo e-form: {p}"
+    );
+    let (status, _, log) = server.terminate(Duration::from_secs(10));
+    assert!(status.success(), "{log}");
+}
