@@ -166,7 +166,7 @@ pub fn parse_return_channel(field: &str, raw: &str) -> ApiResult<ReturnChannel> 
     }
 }
 
-/// A created dossier and, once, its tracking secret (for the receipt's QR code).
+/// A created dossier and its tracking secret (derived: the same on every call, for the receipt's QR code).
 pub struct Created {
     pub dossier: StoredDossier,
     pub tracking_secret: Option<String>,

@@ -2,35 +2,13 @@
 //! and from the `/admin/catalog` page, with the parse report, versioning of what changed and
 //! the search index rebuilt at once; nobody else may import.
 
-use std::path::{Path, PathBuf};
-
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_TOKEN, TestApp};
+use crate::helpers::{ADMIN_TOKEN, TestApp, shared_line};
 
 const PROCEDURE: &str = "1.001193";
-
-fn shared_line(code: &str) -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tthc");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("shared data missing at {}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        if let Some(line) = text
-            .lines()
-            .find(|l| l.contains(&format!("\"ma_thu_tuc\": \"{code}\"")))
-        {
-            return line.to_owned();
-        }
-    }
-    panic!("{code} not in the shared data");
-}
 
 async fn import(app: &TestApp, auth: Option<&str>, body: String) -> (StatusCode, Value) {
     let mut r = app

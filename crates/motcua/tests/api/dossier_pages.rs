@@ -5,39 +5,17 @@
 //! action forms (with the "changed meanwhile" answer to a stale form), counter reception of a
 //! paper dossier, and who sees what.
 
-use std::path::{Path, PathBuf};
-
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_TOKEN, TestApp};
+use crate::helpers::{ADMIN_TOKEN, TestApp, shared_line};
 
 const PROCEDURE: &str = "1.001193";
 const JUSTICE: &str = "000.00.12.H29";
 const HOME_AFFAIRS: &str = "000.00.11.H29";
 const PASSWORD: &str = "Kiem-thu-trang-ho-so-2026";
 const CITIZEN: &str = "079305004321";
-
-fn shared_line(code: &str) -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tthc");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("shared data missing at {}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        if let Some(line) = text
-            .lines()
-            .find(|l| l.contains(&format!("\"ma_thu_tuc\": \"{code}\"")))
-        {
-            return line.to_owned();
-        }
-    }
-    panic!("{code} not in the shared data");
-}
 
 /// A logged-in browser: its session cookie.
 struct Browser {

@@ -9,6 +9,28 @@ use serde::de::DeserializeOwned;
 
 pub use crate::app::{ADMIN_TOKEN, TestApp};
 
+/// The line of the shared national export (`../shared/data/tthc/*.jsonl`) holding procedure
+/// `code`, for tests that import one real procedure.
+pub fn shared_line(code: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tthc");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("shared data missing at {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.contains(&format!("\"ma_thu_tuc\": \"{code}\"")))
+        {
+            return line.to_owned();
+        }
+    }
+    panic!("{code} not in the shared data");
+}
+
 /// One page of a listing.
 #[derive(Debug, Deserialize)]
 pub struct Page<T> {
