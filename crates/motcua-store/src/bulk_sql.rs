@@ -261,6 +261,7 @@ macro_rules! impl_bulk_store {
                         qb.build().execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
+                    self.queue_counts.clear();
                     Ok(logs.len() as u64)
                 }
 
@@ -296,6 +297,7 @@ macro_rules! impl_bulk_store {
                         ::sqlx::query(*sql).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
+                    self.queue_counts.clear();
                     Ok(())
                 }
             }

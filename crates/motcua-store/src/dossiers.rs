@@ -62,6 +62,32 @@ pub struct StoredDossier {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What the public tracking look-up reads (see [`DossierStore::track_dossier`]).
+#[derive(Debug, Clone)]
+pub struct TrackedDossier {
+    pub dossier: StoredDossier,
+    pub holding_agency_code: String,
+    pub holding_agency_name: String,
+    /// Failures recorded under the look-up's failure key in its window.
+    pub recent_failures: i64,
+    /// The log's public steps, oldest first.
+    pub milestones: Vec<TrackedMilestone>,
+}
+
+/// A step of a dossier's life as tracking shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedMilestone {
+    pub at: DateTime<Utc>,
+    /// The log entry's kind (the command: `create`, `submit`, `receive`, …).
+    pub kind: String,
+    /// The status it led to, when it changed the status.
+    pub to: Option<String>,
+}
+
+/// Log kinds of internal work that public tracking does not show: officers' views, hand-overs
+/// inside the agency, assignments, documents added.
+pub const TRACKING_HIDDEN_KINDS: &[&str] = &["view", "forward", "send_back", "assign", "document"];
+
 /// An entry to append to a dossier's log (the store chains it).
 #[derive(Debug, Clone)]
 pub struct NewLogEntry {
@@ -114,6 +140,15 @@ pub struct NewDocument {
     pub added_by: Option<i64>,
 }
 
+/// The statuses of a dossier still being worked on (what work queues list).
+pub const OPEN_STATUSES: &[&str] = &[
+    "submitted",
+    "received",
+    "processing",
+    "supplement_requested",
+    "awaiting_fees",
+];
+
 /// Which dossiers to list (work queues, "my dossiers").
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {
@@ -157,6 +192,16 @@ pub trait DossierStore: Send + Sync {
     async fn dossier_log(&self, id: i64, page: PageRequest) -> StoreResult<Page<LogEntry>>;
     /// The whole chain, oldest first (verification).
     async fn dossier_chain(&self, id: i64) -> StoreResult<Vec<LogEntry>>;
+    /// The public tracking look-up in one query: the dossier with this code, the agency
+    /// holding it, how many failures `failure_key` has had since `since` (the throttle), and
+    /// its milestones (the log without [`TRACKING_HIDDEN_KINDS`]). `None` when no dossier
+    /// has the code.
+    async fn track_dossier(
+        &self,
+        code: &str,
+        failure_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<TrackedDossier>>;
     /// Dossier ids after `after`, ascending, at most `limit` (to walk every chain).
     async fn dossier_ids(&self, after: i64, limit: u32) -> StoreResult<Vec<i64>>;
     async fn list_dossiers(&self, filter: &DossierFilter) -> StoreResult<Page<StoredDossier>>;

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use motcua_dossier::Dossier;
 use motcua_dossier::chain::LogEntry;
 
+use crate::StoreResult;
 use crate::dossiers::*;
 use crate::error::StoreError;
 use crate::rows::decode_err;
@@ -30,6 +31,39 @@ macro_rules! dossier_select {
 
 pub(crate) const SELECT_DOSSIER: &str = dossier_select!("WHERE id = $1");
 pub(crate) const SELECT_DOSSIER_BY_CODE: &str = dossier_select!("WHERE code = $1");
+
+/// The log kinds of internal work that tracking does not show, as an SQL list (see
+/// [`crate::TRACKING_HIDDEN_KINDS`]).
+macro_rules! tracking_hidden_kinds {
+    () => {
+        "'view', 'forward', 'send_back', 'assign', 'document'"
+    };
+}
+
+/// The tracking read: the dossier by code, its holding agency, the look-up's recent failures
+/// and the milestones of its log (`$milestones`: a JSON array of `[at, kind, to]`, oldest
+/// first, in each engine's own JSON functions) — one statement.
+macro_rules! track_select {
+    ($milestones:expr) => {
+        concat!(
+            "SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.channel, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email, d.applicant_address, d.receiving_point, d.form_values, d.state, d.tracking_secret_hash, d.created_at, d.updated_at, a.code AS holding_agency_code, a.name AS holding_agency_name, (SELECT COUNT(*) FROM login_failures f WHERE f.key = $2 AND f.at >= $3) AS recent_failures, ",
+            $milestones,
+            " AS milestones FROM dossiers d JOIN agencies a ON a.id = d.holding_agency_id WHERE d.code = $1"
+        )
+    };
+}
+
+pub(crate) const TRACK_DOSSIER_SQLITE: &str = track_select!(concat!(
+    "(SELECT json_group_array(json_array(l.at, l.kind, json_extract(l.detail, '$.to')) ORDER BY l.seq) FROM dossier_log l WHERE l.dossier_id = d.id AND l.kind NOT IN (",
+    tracking_hidden_kinds!(),
+    "))"
+));
+
+pub(crate) const TRACK_DOSSIER_PG: &str = track_select!(concat!(
+    "(SELECT COALESCE(json_agg(json_build_array(l.at, l.kind, l.detail::json ->> 'to') ORDER BY l.seq), '[]')::text FROM dossier_log l WHERE l.dossier_id = d.id AND l.kind NOT IN (",
+    tracking_hidden_kinds!(),
+    "))"
+));
 
 pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
 
@@ -122,6 +156,51 @@ impl TryFrom<DossierRow> for StoredDossier {
 }
 
 #[derive(sqlx::FromRow)]
+pub(crate) struct TrackRow {
+    #[sqlx(flatten)]
+    dossier: DossierRow,
+    holding_agency_code: String,
+    holding_agency_name: String,
+    recent_failures: i64,
+    milestones: Option<String>,
+}
+
+impl TryFrom<TrackRow> for TrackedDossier {
+    type Error = StoreError;
+
+    fn try_from(r: TrackRow) -> Result<Self, StoreError> {
+        let steps: Vec<(String, String, Option<String>)> =
+            serde_json::from_str(r.milestones.as_deref().unwrap_or("[]"))
+                .map_err(|e| bad("dossier_log.milestones", e))?;
+        let milestones = steps
+            .into_iter()
+            .map(|(at, kind, to)| {
+                Ok(TrackedMilestone {
+                    at: parse_log_time(&at)?,
+                    kind,
+                    to,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(TrackedDossier {
+            dossier: r.dossier.try_into()?,
+            holding_agency_code: r.holding_agency_code,
+            holding_agency_name: r.holding_agency_name,
+            recent_failures: r.recent_failures,
+            milestones,
+        })
+    }
+}
+
+/// A log time as either engine writes it in JSON (RFC 3339, with `T` or a space).
+fn parse_log_time(raw: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| DateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S%.f%:z"))
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| bad("dossier_log.at", e))
+}
+
+#[derive(sqlx::FromRow)]
 pub(crate) struct LogRow {
     seq: i64,
     at: DateTime<Utc>,
@@ -191,8 +270,30 @@ pub(crate) fn utc(t: Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<Da
 }
 
 /// Implements [`DossierStore`](crate::DossierStore) for `$store` on `$db`.
+/// [`OPEN_STATUSES`] as SQL, word for word the predicate of the partial index
+/// `dossiers_open_queue` (migration 0009).
+pub(crate) const OPEN_PREDICATE: &str =
+    "status IN ('submitted', 'received', 'processing', 'supplement_requested', 'awaiting_fees')";
+
+/// The predicate of the partial index `dossiers_to_receive` (migration 0010).
+pub(crate) const TO_RECEIVE_PREDICATE: &str = "status = 'submitted'";
+
+/// Submitted dossiers only: the reception queue.
+pub(crate) fn is_reception_queue(f: &DossierFilter) -> bool {
+    f.statuses.as_deref().is_some_and(|s| s == ["submitted"])
+}
+
+/// Every agency a dossier belongs to: receiving, holding, held before.
+pub(crate) fn agencies_of(state: &::motcua_dossier::Dossier) -> Vec<i64> {
+    let mut ids = vec![state.receiving_agency_id, state.holding_agency_id];
+    ids.extend(state.transferred_agency_ids.iter().copied());
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 macro_rules! impl_dossier_store {
-    ($store:ty, $db:ty, lock_dossier = $lock:expr $(,)?) => {
+    ($store:ty, $db:ty, lock_dossier = $lock:expr, track = $track:expr $(,)?) => {
         const _: () = {
             use ::motcua_dossier::chain::LogEntry;
             use ::sqlx::Transaction;
@@ -251,11 +352,7 @@ macro_rules! impl_dossier_store {
                     id: i64,
                     state: &::motcua_dossier::Dossier,
                 ) -> StoreResult<()> {
-                    let mut ids = vec![state.receiving_agency_id, state.holding_agency_id];
-                    ids.extend(state.transferred_agency_ids.iter().copied());
-                    ids.sort_unstable();
-                    ids.dedup();
-                    for agency in ids {
+                    for agency in agencies_of(state) {
                         ::sqlx::query(ADD_DOSSIER_AGENCY)
                             .bind(id)
                             .bind(agency)
@@ -324,6 +421,7 @@ macro_rules! impl_dossier_store {
                     Self::append_log_in(&mut tx, id, log).await?;
                     let stored = Self::dossier_in(&mut tx, id).await?;
                     tx.commit().await?;
+                    self.queue_counts.bump(agencies_of(s));
                     Ok(stored)
                 }
 
@@ -433,6 +531,7 @@ macro_rules! impl_dossier_store {
                     }
                     let stored = Self::dossier_in(&mut tx, id).await?;
                     tx.commit().await?;
+                    self.queue_counts.bump(agencies_of(s));
                     Ok(stored)
                 }
 
@@ -488,6 +587,21 @@ macro_rules! impl_dossier_store {
                     rows.into_iter().map(TryInto::try_into).collect()
                 }
 
+                async fn track_dossier(
+                    &self,
+                    code: &str,
+                    failure_key: &str,
+                    since: ::chrono::DateTime<::chrono::Utc>,
+                ) -> StoreResult<Option<TrackedDossier>> {
+                    let row: Option<TrackRow> = ::sqlx::query_as($track)
+                        .bind(code)
+                        .bind(failure_key)
+                        .bind(since)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
                 async fn dossier_ids(&self, after: i64, limit: u32) -> StoreResult<Vec<i64>> {
                     Ok(::sqlx::query_scalar(DOSSIER_IDS)
                         .bind(after)
@@ -503,14 +617,24 @@ macro_rules! impl_dossier_store {
                     fn build(f: &DossierFilter, head: &str) -> ::sqlx::QueryBuilder<$db> {
                         let mut qb = ::sqlx::QueryBuilder::new(head);
                         qb.push(" WHERE 1 = 1");
-                        if let Some(ids) = &f.holding_agency_ids {
-                            qb.push(" AND holding_agency_id IN (");
-                            let mut sep = qb.separated(", ");
-                            sep.push_bind(-1_i64);
-                            for id in ids {
-                                sep.push_bind(*id);
+                        // One agency (the usual queue) as `=`, so that the open-queue index
+                        // gives the rows in due order.
+                        match f.holding_agency_ids.as_deref() {
+                            None => {}
+                            Some([]) => {
+                                qb.push(" AND 1 = 0");
                             }
-                            qb.push(")");
+                            Some([id]) => {
+                                qb.push(" AND holding_agency_id = ").push_bind(*id);
+                            }
+                            Some(ids) => {
+                                qb.push(" AND holding_agency_id IN (");
+                                let mut sep = qb.separated(", ");
+                                for id in ids {
+                                    sep.push_bind(*id);
+                                }
+                                qb.push(")");
+                            }
                         }
                         if let Some(ids) = &f.agency_ids {
                             qb.push(" AND id IN (SELECT dossier_id FROM dossier_agencies WHERE agency_id IN (");
@@ -528,6 +652,14 @@ macro_rules! impl_dossier_store {
                             qb.push(" AND assignee_id = ").push_bind(a);
                         }
                         if let Some(st) = &f.statuses {
+                            if is_reception_queue(f) {
+                                qb.push(" AND ").push(TO_RECEIVE_PREDICATE);
+                            }
+                            if st.iter().all(|s| OPEN_STATUSES.contains(&s.as_str())) {
+                                // The partial index's own predicate, word for word: both
+                                // engines use a partial index only when the query states it.
+                                qb.push(" AND ").push(OPEN_PREDICATE);
+                            }
                             qb.push(" AND status IN (");
                             let mut sep = qb.separated(", ");
                             sep.push_bind("-".to_owned());
@@ -544,13 +676,35 @@ macro_rules! impl_dossier_store {
                         }
                         qb
                     }
-                    let total: i64 = build(f, "SELECT COUNT(*) FROM dossiers")
-                        .build_query_scalar()
-                        .fetch_one(self.read_pool())
-                        .await?;
+                    let kept = $crate::queue_counts::QueueCounts::key(f);
+                    let cached = kept
+                        .as_ref()
+                        .and_then(|(key, agencies)| self.queue_counts.get(key, agencies));
+                    let total: i64 = match cached {
+                        Some(total) => total,
+                        None => {
+                            let seen = kept
+                                .as_ref()
+                                .map(|(_, agencies)| self.queue_counts.seen(agencies));
+                            let total: i64 = build(f, "SELECT COUNT(*) FROM dossiers")
+                                .build_query_scalar()
+                                .fetch_one(self.read_pool())
+                                .await?;
+                            if let (Some((key, _)), Some(seen)) = (kept, seen) {
+                                self.queue_counts.put(key, seen, total);
+                            }
+                            total
+                        }
+                    };
                     let head = format!("SELECT {DOSSIER_COLUMNS_SQL} FROM dossiers");
                     let mut qb = build(f, &head);
-                    qb.push(" ORDER BY due_at IS NULL, due_at, id LIMIT ")
+                    // The reception queue is first come, first served (nothing in it has a
+                    // due date yet); the others soonest due first, undated last.
+                    qb.push(if is_reception_queue(f) {
+                        " ORDER BY id LIMIT "
+                    } else {
+                        " ORDER BY due_at NULLS LAST, id LIMIT "
+                    })
                         .push_bind(i64::from(f.page.per_page))
                         .push(" OFFSET ")
                         .push_bind(i64::from(f.page.per_page) * (i64::from(f.page.page) - 1));
@@ -625,3 +779,39 @@ macro_rules! impl_dossier_store {
 }
 
 pub(crate) use impl_dossier_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_lists_match_their_rust_constants_and_the_index_predicates() {
+        let listed = crate::OPEN_STATUSES
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert_eq!(OPEN_PREDICATE, format!("status IN ({listed})"));
+        for migration in [
+            include_str!("../migrations/sqlite/0009_open_queue_index.sql"),
+            include_str!("../migrations/postgres/0009_open_queue_index.sql"),
+        ] {
+            assert!(migration.contains(&format!("WHERE {OPEN_PREDICATE};")));
+        }
+        let hidden = crate::TRACKING_HIDDEN_KINDS
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert_eq!(tracking_hidden_kinds!(), hidden);
+        for migration in [
+            include_str!("../migrations/sqlite/0010_reception_and_transfer_queues.sql"),
+            include_str!("../migrations/postgres/0010_reception_and_transfer_queues.sql"),
+        ] {
+            assert!(migration.contains(&format!("WHERE {TO_RECEIVE_PREDICATE};")));
+            assert!(migration.contains(&format!(
+                "WHERE {OPEN_PREDICATE} AND receiving_agency_id <> holding_agency_id;"
+            )));
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod local_settings;
 mod local_settings_sql;
 mod point_weeks_sql;
 pub mod postgres;
+mod queue_counts;
 mod rows;
 mod sql;
 pub mod sqlite;

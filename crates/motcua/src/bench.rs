@@ -1037,14 +1037,6 @@ pub struct Sample {
     pub lanes: usize,
 }
 
-const OPEN: &[&str] = &[
-    "submitted",
-    "received",
-    "processing",
-    "supplement_requested",
-    "awaiting_fees",
-];
-
 /// Logs in as `login` with the demo password.
 async fn login(target: &Target, login: &str) -> anyhow::Result<Arc<Session>> {
     let mut connection = Connection::open(target).await?;
@@ -1171,7 +1163,12 @@ async fn prepare(
             let open = store
                 .list_dossiers(&DossierFilter {
                     holding_agency_ids: Some(vec![a.id]),
-                    statuses: Some(OPEN.iter().map(|s| (*s).to_owned()).collect()),
+                    statuses: Some(
+                        motcua_store::OPEN_STATUSES
+                            .iter()
+                            .map(|s| (*s).to_owned())
+                            .collect(),
+                    ),
                     page: PageRequest::new(None, Some(1)),
                     ..Default::default()
                 })

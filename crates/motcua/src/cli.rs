@@ -112,6 +112,12 @@ struct DemoArgs {
     /// City: the last day of the window (YYYY-MM-DD; default today).
     #[arg(long)]
     until: Option<chrono::NaiveDate>,
+    /// City: a backlog — this many more dossiers received at the department with the most
+    /// procedures over the window's last 60 days whose processing stalls, so that one agency
+    /// holds 100 000 open dossiers for the `queue` benchmark (a swamped land-registration
+    /// office, as HCMC's was).
+    #[arg(long, default_value_t = 0)]
+    backlog: u64,
     /// City: catalog files or directories of *.jsonl to import first (default
     /// ../shared/data/tthc when the catalog is empty).
     #[arg(long)]
@@ -219,6 +225,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                     seed: args.seed,
                     dossiers: args.dossiers,
                     until: args.until,
+                    backlog: args.backlog,
                     tthc: args.tthc,
                 };
                 let result = crate::demo_city::create(store.clone(), &options).await;

@@ -41,6 +41,8 @@ use motcua_store::{AccountKind, Applicant, BulkAccount, BulkDossier, BulkRole, S
 pub const DOSSIERS_PER_YEAR: u64 = 3_650_000;
 /// Applicants with an account at full size.
 pub const APPLICANTS: u64 = 200_000;
+/// The backlog's dossiers arrive over the window's last days.
+pub const BACKLOG_DAYS: u64 = 60;
 /// Dossiers per bulk transaction.
 const BATCH: usize = 10_000;
 
@@ -55,6 +57,9 @@ pub struct CityOptions {
     pub dossiers: Option<u64>,
     /// The last day of the window (default today, Vietnam time).
     pub until: Option<NaiveDate>,
+    /// More dossiers, received at the department with the most procedures over the last
+    /// [`BACKLOG_DAYS`] days, whose processing stalls there (they stay open).
+    pub backlog: u64,
     /// Catalog files or directories of `*.jsonl` to import first (default
     /// `../shared/data/tthc` when the catalog is empty).
     pub tthc: Vec<PathBuf>,
@@ -1172,6 +1177,53 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
         province_procs.len(),
         places.len()
     );
+    // The backlog: the department with the most province-level procedures, its working days
+    // among the last BACKLOG_DAYS, and how many stalled dossiers each receives.
+    let mut backlog_plan: HashMap<usize, u64> = HashMap::new();
+    let mut backlog_procs: Vec<usize> = Vec::new();
+    let mut backlog_dept = None;
+    if options.backlog > 0 {
+        let mut per_dept: HashMap<usize, usize> = HashMap::new();
+        for i in &province_procs {
+            if let Some(d) = procs[*i].department {
+                *per_dept.entry(d).or_default() += 1;
+            }
+        }
+        let dept = per_dept
+            .into_iter()
+            .max_by_key(|(d, n)| (*n, std::cmp::Reverse(*d)))
+            .map(|(d, _)| d)
+            .context("no department for a backlog")?;
+        backlog_procs = province_procs
+            .iter()
+            .copied()
+            .filter(|i| procs[*i].department == Some(dept))
+            .collect();
+        let days: Vec<usize> = (0..days_total as usize)
+            .rev()
+            .take(BACKLOG_DAYS as usize)
+            .filter(|i| {
+                calendar
+                    .is_working_day(first_day + Days::new(*i as u64))
+                    .unwrap_or(false)
+            })
+            .collect();
+        let n = days.len().max(1) as u64;
+        for (k, day) in days.iter().enumerate() {
+            let k = k as u64;
+            backlog_plan.insert(
+                *day,
+                options.backlog * (k + 1) / n - options.backlog * k / n,
+            );
+        }
+        backlog_dept = Some(dept);
+        println!(
+            "city: a backlog of {} dossiers at {} over its last {} working days",
+            options.backlog,
+            places[dept].code,
+            days.len()
+        );
+    }
     store.bulk_begin().await?;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<BulkDossier>>(2);
     // The window ends at the close of its last day, or now when that day is today.
@@ -1237,10 +1289,18 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                 } else {
                     created
                 };
-                plans.push((created, proc_index, receiving, online, rng.next()));
+                plans.push((created, proc_index, receiving, online, rng.next(), false));
+            }
+            if let Some(dept) = backlog_dept {
+                for _ in 0..backlog_plan.get(&i).copied().unwrap_or(0) {
+                    let proc_index = *rng.pick(&backlog_procs);
+                    let created = world.after(local(day, 0), rng.range(60, 8 * 3_600 - 600));
+                    let created = created.min(end - chrono::TimeDelta::seconds(600));
+                    plans.push((created, proc_index, dept, false, rng.next(), true));
+                }
             }
             plans.sort_by_key(|p| (p.0, p.4));
-            for (created, proc_index, receiving, online, salt) in plans {
+            for (created, proc_index, receiving, online, salt, stalls) in plans {
                 let mut person = Rng::new(salt);
                 let i = person.below(applicants);
                 let applicant = Applicant {
@@ -1254,6 +1314,14 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                     owner: online.then_some(first_applicant + i as i64),
                     applicant,
                 };
+                // A stalled dossier's world ends a few working hours after it arrives: it is
+                // received (perhaps assigned) and goes no further.
+                let window_end = world.end;
+                if stalls {
+                    world.end = world
+                        .after(created, person.range(3_600, 3 * 8 * 3_600))
+                        .min(window_end);
+                }
                 let d = live(
                     &mut world,
                     &mut person,
@@ -1264,7 +1332,9 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                     online,
                     who,
                     created,
-                )?;
+                );
+                world.end = window_end;
+                let d = d?;
                 next_id += 1;
                 batch.push(d);
                 if batch.len() == BATCH {
@@ -1315,9 +1385,10 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                         .to_string()
                 })
                 .unwrap_or_default();
+            let all = total + options.backlog;
             println!(
-                "city: {written}/{total} dossiers ({:.1} %), {logs} log entries, {rate:.0} dossiers/s, at {day}",
-                written as f64 * 100.0 / total.max(1) as f64
+                "city: {written}/{all} dossiers ({:.1} %), {logs} log entries, {rate:.0} dossiers/s, at {day}",
+                written as f64 * 100.0 / all.max(1) as f64
             );
         }
     }

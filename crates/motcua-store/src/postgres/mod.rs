@@ -22,6 +22,7 @@ crate::dossiers_sql::impl_dossier_store!(
     PgStore,
     Postgres,
     lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_PG,
+    track = crate::dossiers_sql::TRACK_DOSSIER_PG,
 );
 
 crate::bulk_sql::impl_bulk_store!(
@@ -53,6 +54,7 @@ crate::local_settings_sql::impl_local_settings_store!(PgStore, Postgres);
 pub struct PgStore {
     pool: PgPool,
     max: u32,
+    queue_counts: crate::queue_counts::QueueCounts,
 }
 
 impl PgStore {
@@ -94,7 +96,11 @@ impl PgStore {
             .max_connections(max)
             .acquire_timeout(options.busy_timeout)
             .connect_lazy_with(connect);
-        Ok(Self { pool, max })
+        Ok(Self {
+            pool,
+            max,
+            queue_counts: Default::default(),
+        })
     }
 
     /// The pool, for tests and tools that need raw access.

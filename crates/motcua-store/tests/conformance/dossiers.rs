@@ -371,3 +371,164 @@ async fn documents_are_recorded_with_their_hash_and_logged() {
     let chain = t.store.dossier_chain(d.id).await.unwrap();
     assert_eq!(chain.last().unwrap().kind, "document_added");
 }
+
+#[tokio::test]
+async fn a_queue_total_follows_every_change_at_its_agency() {
+    let t = fresh_store().await;
+    let (a, b) = two_agencies(t.store.as_ref()).await;
+    let store = t.store.as_ref();
+    let open = || DossierFilter {
+        holding_agency_ids: Some(vec![a]),
+        statuses: Some(
+            motcua_store::OPEN_STATUSES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+        ),
+        page: PageRequest::new(None, Some(1)),
+        ..Default::default()
+    };
+    let submitted = |agency| {
+        let mut d = new_dossier(agency, None);
+        d.state.status = Status::Submitted;
+        d
+    };
+    let mut ids = Vec::new();
+    for expected in 1..=3 {
+        ids.push(
+            store
+                .create_dossier(&submitted(a), log("create"))
+                .await
+                .unwrap(),
+        );
+        // Read twice: the second read is the kept total, and must be the new one.
+        assert_eq!(store.list_dossiers(&open()).await.unwrap().total, expected);
+        assert_eq!(store.list_dossiers(&open()).await.unwrap().total, expected);
+    }
+    // A dossier elsewhere leaves the total alone.
+    store
+        .create_dossier(&submitted(b), log("create"))
+        .await
+        .unwrap();
+    assert_eq!(store.list_dossiers(&open()).await.unwrap().total, 3);
+    // Finishing one takes it out of the open queue at once.
+    let d = &ids[0];
+    let mut done = d.state.clone();
+    done.status = Status::Withdrawn;
+    done.version += 1;
+    store
+        .change_dossier(
+            d.id,
+            DossierChange {
+                expected_version: d.state.version,
+                state: done,
+                allocate_code: None,
+                form_values: None,
+                log: log("withdraw"),
+                messages: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let page = store.list_dossiers(&open()).await.unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.items.len(), 1, "one per page");
+    // The reception queue (submitted only, its own index): first come, first served.
+    let to_receive = store
+        .list_dossiers(&DossierFilter {
+            statuses: Some(vec!["submitted".into()]),
+            page: PageRequest::new(None, Some(10)),
+            ..open()
+        })
+        .await
+        .unwrap();
+    assert_eq!(to_receive.total, 2);
+    assert_eq!(
+        to_receive.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [ids[1].id, ids[2].id]
+    );
+    // A draft is not in any queue.
+    store
+        .create_dossier(&new_dossier(a, None), log("create"))
+        .await
+        .unwrap();
+    assert_eq!(store.list_dossiers(&open()).await.unwrap().total, 2);
+}
+
+#[tokio::test]
+async fn tracking_reads_the_dossier_its_holder_milestones_and_failures_at_once() {
+    let t = fresh_store().await;
+    let (a, _) = two_agencies(t.store.as_ref()).await;
+    let store = t.store.as_ref();
+    let d = store
+        .create_dossier(&new_dossier(a, None), log("create"))
+        .await
+        .unwrap();
+    let s1 = received(&d.state);
+    let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let got = store
+        .change_dossier(
+            d.id,
+            DossierChange {
+                expected_version: d.state.version,
+                state: s1,
+                allocate_code: Some(("000.00.12.H29".into(), day)),
+                form_values: None,
+                log: NewLogEntry {
+                    detail: json!({ "to": "received" }),
+                    ..log("receive")
+                },
+                messages: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    store.append_dossier_log(d.id, log("view")).await.unwrap();
+    let code = got.code.clone().unwrap();
+    let since = Utc::now() - chrono::TimeDelta::minutes(10);
+    store
+        .record_login_failure("track:192.0.2.1", Utc::now())
+        .await
+        .unwrap();
+    let found = store
+        .track_dossier(&code, "track:192.0.2.1", since)
+        .await
+        .unwrap()
+        .expect("the code is known");
+    assert_eq!(found.dossier.id, d.id);
+    assert_eq!(found.holding_agency_code, "000.00.12.H29");
+    assert_eq!(found.holding_agency_name, "Sở Tư pháp");
+    assert_eq!(found.recent_failures, 1);
+    let other = store
+        .track_dossier(&code, "track:192.0.2.2", since)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.recent_failures, 0);
+    assert!(
+        store
+            .track_dossier("000.00.12.H29-261202-9999", "k", since)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let kinds = |t: &motcua_store::TrackedDossier| {
+        t.milestones
+            .iter()
+            .map(|m| (m.kind.clone(), m.to.clone()))
+            .collect::<Vec<_>>()
+    };
+    // The officer's view is not a milestone; the statuses come from the log's details.
+    assert_eq!(
+        kinds(&found),
+        [
+            ("create".into(), None),
+            ("receive".into(), Some("received".into()))
+        ]
+    );
+    let chain = store.dossier_chain(d.id).await.unwrap();
+    assert_eq!(
+        found.milestones[0].at, chain[0].at,
+        "times survive the JSON"
+    );
+}

@@ -193,14 +193,6 @@ pub struct DossierPage {
     pub per_page: u32,
 }
 
-const OPEN: &[&str] = &[
-    "submitted",
-    "received",
-    "processing",
-    "supplement_requested",
-    "awaiting_fees",
-];
-
 /// `GET /api/v1/dossiers`: an applicant's own dossiers, or an officer's work queues.
 #[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(ListQuery),
     responses((status = 200, body = DossierPage), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
@@ -217,6 +209,15 @@ pub async fn list(
         page: p.page,
         per_page: p.per_page,
     }))
+}
+
+/// Now, to the minute: the moment queues measure "overdue" and "due soon" from, so that their
+/// totals can be kept for a minute (`motcua_store` queue counts).
+fn this_minute() -> chrono::DateTime<Utc> {
+    use chrono::DurationRound;
+    let now = Utc::now();
+    now.duration_trunc(chrono::TimeDelta::minutes(1))
+        .unwrap_or(now)
 }
 
 /// The store filter of a queue, scoped to what the viewer may see.
@@ -251,7 +252,14 @@ pub async fn queue_filter(
         }
         agencies = vec![agency.id];
     }
-    let open = || Some(OPEN.iter().map(|s| (*s).to_owned()).collect());
+    let open = || {
+        Some(
+            motcua_store::OPEN_STATUSES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+        )
+    };
     let mut f = DossierFilter {
         holding_agency_ids: Some(agencies.clone()),
         page,
@@ -267,7 +275,7 @@ pub async fn queue_filter(
         "due_soon" => {
             let days = q.days.unwrap_or(2).min(60);
             let calendar = state.calendar.get();
-            let now = Utc::now().with_timezone(&motcua_calendar::vietnam());
+            let now = this_minute().with_timezone(&motcua_calendar::vietnam());
             let until = calendar
                 .due(now, motcua_calendar::Duration::WorkingDays(days))
                 .map_err(|e| ApiError::Internal(e.into()))?;
@@ -281,7 +289,7 @@ pub async fn queue_filter(
                     .map(|s| (*s).to_owned())
                     .collect(),
             );
-            f.due_before = Some(Utc::now());
+            f.due_before = Some(this_minute());
         }
         "transferred_in" => {
             f.statuses = open();
@@ -392,38 +400,31 @@ pub async fn track_lookup(
 ) -> ApiResult<Tracking> {
     let now = Utc::now();
     let key = format!("track:{}", viewer.ip.as_deref().unwrap_or("unknown"));
-    let recent = state
-        .store
-        .login_failures(&key, now - chrono::TimeDelta::minutes(10))
-        .await?;
-    if recent.len() >= TRACK_FAILURES {
+    let since = now - chrono::TimeDelta::minutes(10);
+    // One read for the dossier, its holder, its milestones and the address's recent
+    // failures; the failures alone only when the code is unknown.
+    let found = state.store.track_dossier(code.trim(), &key, since).await?;
+    let recent = match &found {
+        Some(t) => usize::try_from(t.recent_failures).unwrap_or(usize::MAX),
+        None => state.store.login_failures(&key, since).await?.len(),
+    };
+    if recent >= TRACK_FAILURES {
         return Err(ApiError::TooManyRequests { retry_after: 60 });
     }
-    let found = state.store.find_dossier_by_code(code.trim()).await?;
-    let Some(d) = found.filter(|d| dossiers::second_factor_ok(state, d, q)) else {
+    let Some(found) = found.filter(|t| dossiers::second_factor_ok(state, &t.dossier, q)) else {
         state.store.record_login_failure(&key, now).await?;
         return Err(ApiError::NotFound);
     };
-    let holding = state
-        .store
-        .get_agency_by_id(d.state.holding_agency_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let chain = state.store.dossier_chain(d.id).await?;
-    let milestones = chain
-        .iter()
-        .filter(|e| {
-            !matches!(
-                e.kind.as_str(),
-                "view" | "forward" | "send_back" | "assign" | "document"
-            )
-        })
-        .map(|e| Milestone {
-            at: e.at,
-            kind: e.kind.clone(),
-            status: e.detail["to"].as_str().map(str::to_owned),
+    let milestones = found
+        .milestones
+        .into_iter()
+        .map(|m| Milestone {
+            at: m.at,
+            kind: m.kind,
+            status: m.to,
         })
         .collect();
+    let d = &found.dossier;
     let s = d.state.status;
     Ok(Tracking {
         code: d.code.clone().unwrap_or_default(),
@@ -434,8 +435,8 @@ pub async fn track_lookup(
         status_en: s.label_en().to_owned(),
         received_at: d.state.received_at,
         due_at: d.state.due_at,
-        holding_agency: holding.name.clone(),
-        holding_agency_code: holding.code.as_str().to_owned(),
+        holding_agency: found.holding_agency_name,
+        holding_agency_code: found.holding_agency_code,
         milestones,
     })
 }
