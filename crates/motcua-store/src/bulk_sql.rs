@@ -115,8 +115,12 @@ pub(crate) const MAX_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM accou
 pub(crate) const FINISH_PG: &[&str] = &[
     "SELECT setval(pg_get_serial_sequence('accounts', 'id'), GREATEST((SELECT MAX(id) FROM accounts), 1))",
     "SELECT setval(pg_get_serial_sequence('dossiers', 'id'), GREATEST((SELECT MAX(id) FROM dossiers), 1))",
-    "ANALYZE",
 ];
+/// PostgreSQL, after the transaction (VACUUM cannot run inside one): statistics, and the
+/// visibility map, without which counting a queue reads every row from the table instead of
+/// the index alone (measured: 2.6 s instead of milliseconds for 100,000 open dossiers).
+pub(crate) const FINISH_PG_OUTSIDE: &[&str] = &["VACUUM (ANALYZE)"];
+pub(crate) const FINISH_SQLITE_OUTSIDE: &[&str] = &[];
 /// SQLite: back to the page cache the store opens with, then statistics.
 pub(crate) const FINISH_SQLITE: &[&str] = &["PRAGMA cache_size = -16000", "ANALYZE"];
 pub(crate) const BEGIN_SQLITE: &[&str] = &["PRAGMA cache_size = -262144"];
@@ -124,7 +128,7 @@ pub(crate) const BEGIN_PG: &[&str] = &[];
 
 /// Implements [`BulkStore`] for `$store` on `$db`.
 macro_rules! impl_bulk_store {
-    ($store:ty, $db:ty, begin = $begin:expr, finish = $finish:expr $(,)?) => {
+    ($store:ty, $db:ty, begin = $begin:expr, finish = $finish:expr, finish_outside = $outside:expr $(,)?) => {
         const _: () = {
             use $crate::StoreResult;
             use $crate::bulk_sql::*;
@@ -297,6 +301,9 @@ macro_rules! impl_bulk_store {
                         ::sqlx::query(*sql).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
+                    for sql in $outside {
+                        ::sqlx::query(*sql).execute(self.write_pool()).await?;
+                    }
                     self.queue_counts.clear();
                     Ok(())
                 }

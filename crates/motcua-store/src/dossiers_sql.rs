@@ -65,7 +65,7 @@ pub(crate) const TRACK_DOSSIER_PG: &str = track_select!(concat!(
     "))"
 ));
 
-pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
+pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at";
 
 /// `$1` id, `$2` expected version; the rest the new values.
 pub(crate) const UPDATE_DOSSIER: &str = "UPDATE dossiers SET holding_agency_id = $3, assignee_id = $4, status = $5, received_at = $6, due_at = $7, late = $8, state = $9, version = $10, updated_at = $11, form_values = COALESCE($12, form_values) WHERE id = $1 AND version = $2";
@@ -106,7 +106,7 @@ pub(crate) const INSERT_MESSAGE: &str = "INSERT INTO outbox (channel, recipient,
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct DossierRow {
-    id: i64,
+    pub(crate) id: i64,
     code: Option<String>,
     procedure_code: String,
     procedure_version: i64,
@@ -332,6 +332,15 @@ macro_rules! impl_dossier_store {
                         entry.ip,
                         entry.detail,
                     );
+                    Self::insert_log_in(tx, id, &e).await?;
+                    Ok(e)
+                }
+
+                async fn insert_log_in(
+                    tx: &mut Transaction<'static, $db>,
+                    id: i64,
+                    e: &LogEntry,
+                ) -> StoreResult<()> {
                     ::sqlx::query(INSERT_LOG)
                         .bind(id)
                         .bind(e.seq)
@@ -344,7 +353,7 @@ macro_rules! impl_dossier_store {
                         .bind(&e.hash)
                         .execute(&mut **tx)
                         .await?;
-                    Ok(e)
+                    Ok(())
                 }
 
                 async fn note_agencies(
@@ -383,7 +392,8 @@ macro_rules! impl_dossier_store {
                     }
                     let now = $crate::accounts_sql::now();
                     let s = &d.state;
-                    let id: i64 = ::sqlx::query_scalar(INSERT_DOSSIER)
+                    // The row as stored comes back from the INSERT itself.
+                    let row: DossierRow = ::sqlx::query_as(INSERT_DOSSIER)
                         .bind(&d.procedure_code)
                         .bind(i64::from(d.procedure_version))
                         .bind(&d.channel)
@@ -408,6 +418,7 @@ macro_rules! impl_dossier_store {
                         .bind(now)
                         .fetch_one(&mut *tx)
                         .await?;
+                    let id = row.id;
                     if let Some((actor, key)) = &d.idempotency {
                         ::sqlx::query(INSERT_IDEMPOTENT)
                             .bind(actor)
@@ -418,8 +429,17 @@ macro_rules! impl_dossier_store {
                             .await?;
                     }
                     Self::note_agencies(&mut tx, id, s).await?;
-                    Self::append_log_in(&mut tx, id, log).await?;
-                    let stored = Self::dossier_in(&mut tx, id).await?;
+                    // The first entry of a new dossier's chain: nothing to read before it.
+                    let first = LogEntry::next(
+                        None,
+                        log.at,
+                        &log.kind,
+                        log.actor_id,
+                        log.ip,
+                        log.detail,
+                    );
+                    Self::insert_log_in(&mut tx, id, &first).await?;
+                    let stored: StoredDossier = row.try_into()?;
                     tx.commit().await?;
                     self.queue_counts.bump(agencies_of(s));
                     Ok(stored)

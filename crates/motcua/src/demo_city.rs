@@ -1373,7 +1373,8 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
         }
         logs += store.bulk_insert_dossiers(&batch).await?;
         written += batch.len() as u64;
-        if last_print.elapsed().as_secs_f64() >= 5.0 || written == total {
+        let all = total + options.backlog;
+        if last_print.elapsed().as_secs_f64() >= 5.0 || written == all {
             last_print = Instant::now();
             let rate = written as f64 / load_started.elapsed().as_secs_f64().max(1e-9);
             let day = batch
@@ -1385,7 +1386,6 @@ pub async fn create(store: Arc<dyn Store>, options: &CityOptions) -> anyhow::Res
                         .to_string()
                 })
                 .unwrap_or_default();
-            let all = total + options.backlog;
             println!(
                 "city: {written}/{all} dossiers ({:.1} %), {logs} log entries, {rate:.0} dossiers/s, at {day}",
                 written as f64 * 100.0 / all.max(1) as f64

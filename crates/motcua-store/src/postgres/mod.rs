@@ -30,6 +30,7 @@ crate::bulk_sql::impl_bulk_store!(
     Postgres,
     begin = crate::bulk_sql::BEGIN_PG,
     finish = crate::bulk_sql::FINISH_PG,
+    finish_outside = crate::bulk_sql::FINISH_PG_OUTSIDE,
 );
 
 crate::documents_sql::impl_document_store!(
@@ -110,6 +111,11 @@ impl PgStore {
 
     async fn write(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// The pool, for statements that must run outside a transaction.
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
     }
 
     fn read_pool(&self) -> &PgPool {

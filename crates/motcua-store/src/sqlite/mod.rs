@@ -38,6 +38,7 @@ crate::bulk_sql::impl_bulk_store!(
     Sqlite,
     begin = crate::bulk_sql::BEGIN_SQLITE,
     finish = crate::bulk_sql::FINISH_SQLITE,
+    finish_outside = crate::bulk_sql::FINISH_SQLITE_OUTSIDE,
 );
 
 crate::documents_sql::impl_document_store!(
@@ -55,6 +56,9 @@ crate::accounts_sql::impl_account_store!(
 crate::point_weeks_sql::impl_point_week_store!(SqliteStore);
 
 crate::local_settings_sql::impl_local_settings_store!(SqliteStore, Sqlite);
+
+/// Reader connections at most (see [`SqliteStore::open`]).
+const MAX_READERS: u32 = 4;
 
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -118,7 +122,10 @@ impl SqliteStore {
                     dir.display()
                 ))
             })?;
-        let max_readers = options.max_connections.max(1);
+        // At most 4 readers: a WAL database has five read marks, and more readers than marks
+        // wait on each other in SQLite's read-lock retry loop (measured: 8 readers gave the
+        // `submit` and `queue` benchmarks 20–25 % less than 4; BENCHMARKS.md).
+        let max_readers = options.max_connections.clamp(1, MAX_READERS);
         let reader = SqlitePoolOptions::new()
             .max_connections(max_readers)
             .acquire_timeout(options.busy_timeout)
@@ -138,6 +145,11 @@ impl SqliteStore {
 
     async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// The writer, for statements that must run outside a transaction.
+    fn write_pool(&self) -> &SqlitePool {
+        &self.writer
     }
 
     fn read_pool(&self) -> &SqlitePool {

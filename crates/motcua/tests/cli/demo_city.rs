@@ -61,6 +61,9 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
             "city",
             "--dossiers",
             "2500",
+            // And a stalled backlog at one department (the queue benchmark's 100,000).
+            "--backlog",
+            "600",
             "--seed",
             "7",
             "--until",
@@ -83,7 +86,12 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
     );
     let report: Value = serde_json::from_str(output.stdout.lines().last().unwrap())
         .unwrap_or_else(|e| panic!("the report as JSON last ({e}): {}", output.stdout));
-    assert_eq!(report["dossiers"], 2500, "{report:#}");
+    assert_eq!(report["dossiers"], 3100, "{report:#}");
+    // Nearly all the backlog stays open at its department (a few are refused at reception).
+    assert!(
+        report["busiest_open"].as_u64().unwrap() >= 480,
+        "{report:#}"
+    );
     assert!(report["officers"].as_u64().unwrap() >= 10_000, "{report:#}");
     let share = report["on_time_share"].as_f64().unwrap();
     assert!(
@@ -104,7 +112,7 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
     assert_eq!(
         db.scalar("SELECT CAST(COUNT(*) AS TEXT) FROM dossiers")
             .await,
-        "2500"
+        "3100"
     );
     let received = report["received"].as_u64().unwrap().to_string();
     assert_eq!(
@@ -128,7 +136,7 @@ async fn a_small_city_is_consistent_served_and_benchmarked() {
     );
     audit.assert_success();
     assert!(
-        audit.stdout.contains("2500 dossiers") && audit.stdout.contains("every chain is intact"),
+        audit.stdout.contains("3100 dossiers") && audit.stdout.contains("every chain is intact"),
         "{}",
         audit.stdout
     );
