@@ -68,9 +68,25 @@ pub(crate) const TRACK_DOSSIER_PG: &str = track_select!(concat!(
 pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at";
 
 /// `$1` id, `$2` expected version; the rest the new values.
-pub(crate) const UPDATE_DOSSIER: &str = "UPDATE dossiers SET holding_agency_id = $3, assignee_id = $4, status = $5, received_at = $6, due_at = $7, late = $8, state = $9, version = $10, updated_at = $11, form_values = COALESCE($12, form_values) WHERE id = $1 AND version = $2";
+macro_rules! update_dossier {
+    ($set:literal, $where:literal) => {
+        concat!(
+            "UPDATE dossiers SET holding_agency_id = $3, assignee_id = $4, status = $5, received_at = $6, due_at = $7, late = $8, state = $9, version = $10, updated_at = $11, form_values = COALESCE($12, form_values)",
+            $set,
+            " WHERE id = $1 AND version = $2",
+            $where,
+            " RETURNING id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at"
+        )
+    };
+}
 
-pub(crate) const SET_CODE: &str = "UPDATE dossiers SET code = $2 WHERE id = $1 AND code IS NULL";
+/// A change; the row as stored comes back.
+pub(crate) const UPDATE_DOSSIER: &str = update_dossier!("", "");
+/// A reception's change with its code (`$13`), for a dossier that has none yet (a dossier is
+/// received once). Only this one writes the column, so other changes leave its unique index
+/// alone.
+pub(crate) const UPDATE_DOSSIER_WITH_CODE: &str =
+    update_dossier!(", code = $13", " AND code IS NULL");
 
 pub(crate) const NEXT_SEQUENCE: &str = "INSERT INTO dossier_code_sequences (agency_id, day, last) VALUES ($1, $2, 1) ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_code_sequences.last + 1 RETURNING last";
 
@@ -107,7 +123,7 @@ pub(crate) const INSERT_MESSAGE: &str = "INSERT INTO outbox (channel, recipient,
 #[derive(sqlx::FromRow)]
 pub(crate) struct DossierRow {
     pub(crate) id: i64,
-    code: Option<String>,
+    pub(crate) code: Option<String>,
     procedure_code: String,
     procedure_version: i64,
     channel: String,
@@ -472,7 +488,38 @@ macro_rules! impl_dossier_store {
                     let mut tx = self.write().await?;
                     let now = $crate::accounts_sql::now();
                     let s = &change.state;
-                    let done = ::sqlx::query(UPDATE_DOSSIER)
+                    // The reception's code first (its sequence row is locked until the
+                    // commit; a refused change below rolls the number back with it).
+                    let code = match &change.allocate_code {
+                        Some((agency_code, day)) => {
+                            let agency_id: i64 = ::sqlx::query_scalar(AGENCY_BY_CODE)
+                                .bind(agency_code)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let key = ::motcua_dossier::DossierCode::day_key(*day);
+                            let seq: i64 = ::sqlx::query_scalar(NEXT_SEQUENCE)
+                                .bind(agency_id)
+                                .bind(&key)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let code = ::motcua_dossier::DossierCode::on(
+                                agency_code
+                                    .parse()
+                                    .map_err(|_| StoreError::NotFound)?,
+                                *day,
+                                u32::try_from(seq).unwrap_or(u32::MAX),
+                            )
+                            .map_err(|e| bad("dossiers.code", e))?;
+                            Some(code.to_string())
+                        }
+                        None => None,
+                    };
+                    let update = if code.is_some() {
+                        UPDATE_DOSSIER_WITH_CODE
+                    } else {
+                        UPDATE_DOSSIER
+                    };
+                    let row = ::sqlx::query_as(update)
                         .bind(id)
                         .bind(change.expected_version)
                         .bind(s.holding_agency_id)
@@ -484,10 +531,15 @@ macro_rules! impl_dossier_store {
                         .bind(state_json(s)?)
                         .bind(s.version)
                         .bind(now)
-                        .bind(change.form_values.as_ref().map(|v| v.to_string()))
-                        .execute(&mut *tx)
-                        .await?;
-                    if done.rows_affected() == 0 {
+                        .bind(change.form_values.as_ref().map(|v| v.to_string()));
+                    let row: Option<DossierRow> = match &code {
+                        Some(code) => row.bind(code),
+                        None => row,
+                    }
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    // Nothing changed: a stale version, or (reception) a code already given.
+                    let Some(row) = row else {
                         let exists: Option<i64> = ::sqlx::query_scalar(LOCK_DOSSIER_SQLITE)
                             .bind(id)
                             .fetch_optional(&mut *tx)
@@ -497,38 +549,7 @@ macro_rules! impl_dossier_store {
                         } else {
                             StoreError::NotFound
                         });
-                    }
-                    if let Some((agency_code, day)) = &change.allocate_code {
-                        let agency_id: i64 = ::sqlx::query_scalar(AGENCY_BY_CODE)
-                            .bind(agency_code)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let key = ::motcua_dossier::DossierCode::day_key(*day);
-                        let seq: i64 = ::sqlx::query_scalar(NEXT_SEQUENCE)
-                            .bind(agency_id)
-                            .bind(&key)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let code = ::motcua_dossier::DossierCode::on(
-                            agency_code
-                                .parse()
-                                .map_err(|_| StoreError::NotFound)?,
-                            *day,
-                            u32::try_from(seq).unwrap_or(u32::MAX),
-                        )
-                        .map_err(|e| {
-                            bad("dossiers.code", e)
-                        })?;
-                        let set = ::sqlx::query(SET_CODE)
-                            .bind(id)
-                            .bind(code.to_string())
-                            .execute(&mut *tx)
-                            .await?;
-                        if set.rows_affected() == 0 {
-                            // Already has a code: a dossier is received once.
-                            return Err(StoreError::Stale);
-                        }
-                    }
+                    };
                     if s.status == ::motcua_dossier::Status::Returned {
                         // The applicant's document store keeps issued results (SPEC §10).
                         ::sqlx::query($crate::documents_sql::KEEP_RESULTS)
@@ -549,7 +570,7 @@ macro_rules! impl_dossier_store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    let stored = Self::dossier_in(&mut tx, id).await?;
+                    let stored: StoredDossier = row.try_into()?;
                     tx.commit().await?;
                     self.queue_counts.bump(agencies_of(s));
                     Ok(stored)
