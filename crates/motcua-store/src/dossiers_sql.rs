@@ -67,7 +67,7 @@ pub(crate) const TRACK_DOSSIER_PG: &str = track_select!(concat!(
 
 pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at";
 
-/// `$1` id, `$2` expected version; the rest the new values.
+/// A change's UPDATE: `$1` id, `$2` expected version; the rest the new values.
 macro_rules! update_dossier {
     ($set:literal, $where:literal) => {
         concat!(
@@ -285,7 +285,6 @@ pub(crate) fn utc(t: Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<Da
     t.map(|t| t.with_timezone(&Utc))
 }
 
-/// Implements [`DossierStore`](crate::DossierStore) for `$store` on `$db`.
 /// [`OPEN_STATUSES`] as SQL, word for word the predicate of the partial index
 /// `dossiers_open_queue` (migration 0009).
 pub(crate) const OPEN_PREDICATE: &str =
@@ -308,6 +307,7 @@ pub(crate) fn agencies_of(state: &::motcua_dossier::Dossier) -> Vec<i64> {
     ids
 }
 
+/// Implements [`DossierStore`](crate::DossierStore) for `$store` on `$db`.
 macro_rules! impl_dossier_store {
     ($store:ty, $db:ty, lock_dossier = $lock:expr, track = $track:expr $(,)?) => {
         const _: () = {
