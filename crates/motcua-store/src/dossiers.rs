@@ -149,6 +149,11 @@ pub const OPEN_STATUSES: &[&str] = &[
     "awaiting_fees",
 ];
 
+/// [`OPEN_STATUSES`] as a filter's status list.
+pub fn open_statuses() -> Vec<String> {
+    OPEN_STATUSES.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// Which dossiers to list (work queues, "my dossiers").
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {

@@ -34,6 +34,18 @@ struct Inner {
     totals: HashMap<String, Total>,
 }
 
+impl Inner {
+    fn seen(&self, agencies: &[i64]) -> Seen {
+        Seen {
+            epoch: self.epoch,
+            generations: agencies
+                .iter()
+                .map(|a| self.generations.get(a).copied().unwrap_or(0))
+                .collect(),
+        }
+    }
+}
+
 struct Total {
     seen: Seen,
     at: Instant,
@@ -81,22 +93,14 @@ impl QueueCounts {
 
     /// The generations now; take them before counting.
     pub fn seen(&self, agencies: &[i64]) -> Seen {
-        let inner = self.lock();
-        Seen {
-            epoch: inner.epoch,
-            generations: agencies
-                .iter()
-                .map(|a| inner.generations.get(a).copied().unwrap_or(0))
-                .collect(),
-        }
+        self.lock().seen(agencies)
     }
 
     /// The kept total, when nothing it counts has been written since.
     pub fn get(&self, key: &str, agencies: &[i64]) -> Option<i64> {
-        let now = self.seen(agencies);
         let inner = self.lock();
         let t = inner.totals.get(key)?;
-        (t.seen == now && t.at.elapsed() < Self::MAX_AGE).then_some(t.total)
+        (t.seen == inner.seen(agencies) && t.at.elapsed() < Self::MAX_AGE).then_some(t.total)
     }
 
     /// Keeps a total counted under `seen`.

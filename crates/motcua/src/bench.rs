@@ -1163,12 +1163,7 @@ async fn prepare(
             let open = store
                 .list_dossiers(&DossierFilter {
                     holding_agency_ids: Some(vec![a.id]),
-                    statuses: Some(
-                        motcua_store::OPEN_STATUSES
-                            .iter()
-                            .map(|s| (*s).to_owned())
-                            .collect(),
-                    ),
+                    statuses: Some(motcua_store::open_statuses()),
                     page: PageRequest::new(None, Some(1)),
                     ..Default::default()
                 })

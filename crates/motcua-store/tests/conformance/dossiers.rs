@@ -379,12 +379,7 @@ async fn a_queue_total_follows_every_change_at_its_agency() {
     let store = t.store.as_ref();
     let open = || DossierFilter {
         holding_agency_ids: Some(vec![a]),
-        statuses: Some(
-            motcua_store::OPEN_STATUSES
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
-        ),
+        statuses: Some(motcua_store::open_statuses()),
         page: PageRequest::new(None, Some(1)),
         ..Default::default()
     };

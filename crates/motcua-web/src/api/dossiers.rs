@@ -252,14 +252,7 @@ pub async fn queue_filter(
         }
         agencies = vec![agency.id];
     }
-    let open = || {
-        Some(
-            motcua_store::OPEN_STATUSES
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
-        )
-    };
+    let open = || Some(motcua_store::open_statuses());
     let mut f = DossierFilter {
         holding_agency_ids: Some(agencies.clone()),
         page,
