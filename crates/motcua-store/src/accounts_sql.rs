@@ -143,6 +143,27 @@ pub(crate) struct AccountRow {
     password_changed_at: DateTime<Utc>,
 }
 
+crate::sqlite::engine::engine_row!(AccountRow {
+    id,
+    kind,
+    login,
+    full_name,
+    email,
+    phone,
+    password_hash,
+    verification,
+    address_unit_code,
+    address_line,
+    totp_secret,
+    totp_enabled,
+    totp_last_step,
+    totp_recovery,
+    disabled,
+    created_at,
+    updated_at,
+    password_changed_at,
+});
+
 pub(crate) fn recovery_hashes(json: &str) -> Result<Vec<String>, sqlx::Error> {
     serde_json::from_str(json).map_err(|_| decode_err("recovery code list", json))
 }
@@ -311,6 +332,16 @@ pub(crate) struct RoleRow {
     granted_at: DateTime<Utc>,
 }
 
+crate::sqlite::engine::engine_row!(RoleRow {
+    account_id,
+    agency_id,
+    agency_code,
+    agency_name,
+    role,
+    receiving_point,
+    granted_at,
+});
+
 impl TryFrom<RoleRow> for OfficerRole {
     type Error = sqlx::Error;
     fn try_from(r: RoleRow) -> Result<Self, sqlx::Error> {
@@ -374,6 +405,17 @@ pub(crate) struct SessionRow {
     ip: Option<String>,
     user_agent: Option<String>,
 }
+
+crate::sqlite::engine::engine_row!(SessionRow {
+    token_hash,
+    account_id,
+    created_at,
+    last_seen_at,
+    expires_at,
+    mfa_pending,
+    ip,
+    user_agent,
+});
 
 impl From<SessionRow> for SessionRecord {
     fn from(r: SessionRow) -> Self {
@@ -738,11 +780,7 @@ macro_rules! impl_account_store {
                 }
 
                 async fn get_account(&self, id: i64) -> StoreResult<Option<Account>> {
-                    let row: Option<AccountRow> = ::sqlx::query_as(SELECT_ACCOUNT)
-                        .bind(id)
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                    Ok(row.map(TryInto::try_into).transpose()?)
+                    self.get_account_hot(id).await
                 }
 
                 async fn find_account_for_login(
@@ -977,11 +1015,7 @@ macro_rules! impl_account_store {
                 // ---- officers' roles ----
 
                 async fn officer_roles(&self, account_id: i64) -> StoreResult<Vec<OfficerRole>> {
-                    let rows: Vec<RoleRow> = ::sqlx::query_as(SELECT_ROLES)
-                        .bind(account_id)
-                        .fetch_all(self.read_pool())
-                        .await?;
-                    Ok($crate::rows::convert_all(rows)?)
+                    self.officer_roles_hot(account_id).await
                 }
 
                 async fn grant_role(
@@ -1088,12 +1122,7 @@ macro_rules! impl_account_store {
                     token_hash: &str,
                     now: ::chrono::DateTime<::chrono::Utc>,
                 ) -> StoreResult<Option<SessionRecord>> {
-                    let row: Option<SessionRow> = ::sqlx::query_as(SELECT_SESSION)
-                        .bind(token_hash)
-                        .bind(now)
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                    Ok(row.map(Into::into))
+                    self.get_session_hot(token_hash, now).await
                 }
 
                 async fn touch_session(
@@ -1450,3 +1479,49 @@ macro_rules! impl_account_store {
 }
 
 pub(crate) use impl_account_store;
+
+/// The account reads every signed-in request makes, which the SQLite backend runs on its
+/// engine (`sqlite::hot`) instead: their sqlx bodies, for PostgreSQL.
+macro_rules! impl_account_hot_sqlx {
+    ($store:ty $(,)?) => {
+        const _: () = {
+            use $crate::accounts::*;
+            use $crate::accounts_sql::*;
+            use $crate::StoreResult;
+
+            impl $store {
+                pub(crate) async fn get_account_hot(&self, id: i64) -> StoreResult<Option<Account>> {
+                    let row: Option<AccountRow> = ::sqlx::query_as(SELECT_ACCOUNT)
+                        .bind(id)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    Ok(row.map(TryInto::try_into).transpose()?)
+                }
+
+                pub(crate) async fn officer_roles_hot(&self, account_id: i64) -> StoreResult<Vec<OfficerRole>> {
+                    let rows: Vec<RoleRow> = ::sqlx::query_as(SELECT_ROLES)
+                        .bind(account_id)
+                        .fetch_all(self.read_pool())
+                        .await?;
+                    Ok($crate::rows::convert_all(rows)?)
+                }
+
+                pub(crate) async fn get_session_hot(
+                    &self,
+                    token_hash: &str,
+                    now: ::chrono::DateTime<::chrono::Utc>,
+                ) -> StoreResult<Option<SessionRecord>> {
+                    let row: Option<SessionRow> = ::sqlx::query_as(SELECT_SESSION)
+                        .bind(token_hash)
+                        .bind(now)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    Ok(row.map(Into::into))
+                }
+
+            }
+        };
+    };
+}
+
+pub(crate) use impl_account_hot_sqlx;

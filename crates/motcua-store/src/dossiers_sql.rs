@@ -140,6 +140,25 @@ pub(crate) struct DossierRow {
     updated_at: DateTime<Utc>,
 }
 
+crate::sqlite::engine::engine_row!(DossierRow {
+    id,
+    code,
+    procedure_code,
+    procedure_version,
+    channel,
+    applicant_name,
+    applicant_id_number,
+    applicant_phone,
+    applicant_email,
+    applicant_address,
+    receiving_point,
+    form_values,
+    state,
+    tracking_secret_hash,
+    created_at,
+    updated_at,
+});
+
 impl TryFrom<DossierRow> for StoredDossier {
     type Error = StoreError;
 
@@ -179,6 +198,19 @@ pub(crate) struct TrackRow {
     holding_agency_name: String,
     recent_failures: i64,
     milestones: Option<String>,
+}
+
+impl TrackRow {
+    pub(crate) fn from_engine(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        use crate::sqlite::engine::Column;
+        Ok(Self {
+            dossier: DossierRow::from_engine(row)?,
+            holding_agency_code: Column::column(row, "holding_agency_code")?,
+            holding_agency_name: Column::column(row, "holding_agency_name")?,
+            recent_failures: Column::column(row, "recent_failures")?,
+            milestones: Column::column(row, "milestones")?,
+        })
+    }
 }
 
 impl TryFrom<TrackRow> for TrackedDossier {
@@ -227,6 +259,17 @@ pub(crate) struct LogRow {
     prev_hash: String,
     hash: String,
 }
+
+crate::sqlite::engine::engine_row!(LogRow {
+    seq,
+    at,
+    kind,
+    actor_id,
+    ip,
+    detail,
+    prev_hash,
+    hash,
+});
 
 impl TryFrom<LogRow> for LogEntry {
     type Error = StoreError;
@@ -309,7 +352,7 @@ pub(crate) fn agencies_of(state: &::motcua_dossier::Dossier) -> Vec<i64> {
 
 /// Implements [`DossierStore`](crate::DossierStore) for `$store` on `$db`.
 macro_rules! impl_dossier_store {
-    ($store:ty, $db:ty, lock_dossier = $lock:expr, track = $track:expr $(,)?) => {
+    ($store:ty, $db:ty, lock_dossier = $lock:expr $(,)?) => {
         const _: () = {
             use ::motcua_dossier::chain::LogEntry;
             use ::sqlx::Transaction;
@@ -318,17 +361,6 @@ macro_rules! impl_dossier_store {
             use $crate::{Page, PageRequest, StoreError, StoreResult};
 
             impl $store {
-                async fn dossier_in(
-                    tx: &mut Transaction<'static, $db>,
-                    id: i64,
-                ) -> StoreResult<StoredDossier> {
-                    let row: DossierRow = ::sqlx::query_as(SELECT_DOSSIER)
-                        .bind(id)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                    row.try_into()
-                }
-
                 /// Chains `entry` after the dossier's last one (the caller holds the row).
                 async fn append_log_in(
                     tx: &mut Transaction<'static, $db>,
@@ -371,21 +403,6 @@ macro_rules! impl_dossier_store {
                         .await?;
                     Ok(())
                 }
-
-                async fn note_agencies(
-                    tx: &mut Transaction<'static, $db>,
-                    id: i64,
-                    state: &::motcua_dossier::Dossier,
-                ) -> StoreResult<()> {
-                    for agency in agencies_of(state) {
-                        ::sqlx::query(ADD_DOSSIER_AGENCY)
-                            .bind(id)
-                            .bind(agency)
-                            .execute(&mut **tx)
-                            .await?;
-                    }
-                    Ok(())
-                }
             }
 
             #[::async_trait::async_trait]
@@ -395,89 +412,18 @@ macro_rules! impl_dossier_store {
                     d: &NewDossier,
                     log: NewLogEntry,
                 ) -> StoreResult<StoredDossier> {
-                    let mut tx = self.write().await?;
-                    if let Some((actor, key)) = &d.idempotency {
-                        let seen: Option<i64> = ::sqlx::query_scalar(FIND_IDEMPOTENT)
-                            .bind(actor)
-                            .bind(key)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        if let Some(id) = seen {
-                            return Self::dossier_in(&mut tx, id).await;
-                        }
-                    }
-                    let now = $crate::accounts_sql::now();
-                    let s = &d.state;
-                    // The row as stored comes back from the INSERT itself.
-                    let row: DossierRow = ::sqlx::query_as(INSERT_DOSSIER)
-                        .bind(&d.procedure_code)
-                        .bind(i64::from(d.procedure_version))
-                        .bind(&d.channel)
-                        .bind(s.owner_account_id)
-                        .bind(&d.applicant.name)
-                        .bind(&d.applicant.id_number)
-                        .bind(&d.applicant.phone)
-                        .bind(&d.applicant.email)
-                        .bind(&d.applicant.address)
-                        .bind(s.receiving_agency_id)
-                        .bind(&d.receiving_point)
-                        .bind(s.holding_agency_id)
-                        .bind(s.assignee_id)
-                        .bind(s.status.as_str())
-                        .bind(utc(s.received_at))
-                        .bind(utc(s.due_at))
-                        .bind(s.late)
-                        .bind(state_json(s)?)
-                        .bind(d.form_values.to_string())
-                        .bind(&d.tracking_secret_hash)
-                        .bind(s.version)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let id = row.id;
-                    if let Some((actor, key)) = &d.idempotency {
-                        ::sqlx::query(INSERT_IDEMPOTENT)
-                            .bind(actor)
-                            .bind(key)
-                            .bind(id)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    Self::note_agencies(&mut tx, id, s).await?;
-                    // The first entry of a new dossier's chain: nothing to read before it.
-                    let first = LogEntry::next(
-                        None,
-                        log.at,
-                        &log.kind,
-                        log.actor_id,
-                        log.ip,
-                        log.detail,
-                    );
-                    Self::insert_log_in(&mut tx, id, &first).await?;
-                    let stored: StoredDossier = row.try_into()?;
-                    tx.commit().await?;
-                    self.queue_counts.bump(agencies_of(s));
-                    Ok(stored)
+                    self.create_dossier_hot(d, log).await
                 }
 
                 async fn get_dossier(&self, id: i64) -> StoreResult<Option<StoredDossier>> {
-                    let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER)
-                        .bind(id)
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                    row.map(TryInto::try_into).transpose()
+                    self.get_dossier_hot(id).await
                 }
 
                 async fn find_dossier_by_code(
                     &self,
                     code: &str,
                 ) -> StoreResult<Option<StoredDossier>> {
-                    let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER_BY_CODE)
-                        .bind(code)
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                    row.map(TryInto::try_into).transpose()
+                    self.find_dossier_by_code_hot(code).await
                 }
 
                 async fn change_dossier(
@@ -485,95 +431,7 @@ macro_rules! impl_dossier_store {
                     id: i64,
                     change: DossierChange,
                 ) -> StoreResult<StoredDossier> {
-                    let mut tx = self.write().await?;
-                    let now = $crate::accounts_sql::now();
-                    let s = &change.state;
-                    // The reception's code first (its sequence row is locked until the
-                    // commit; a refused change below rolls the number back with it).
-                    let code = match &change.allocate_code {
-                        Some((agency_code, day)) => {
-                            let agency_id: i64 = ::sqlx::query_scalar(AGENCY_BY_CODE)
-                                .bind(agency_code)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                            let key = ::motcua_dossier::DossierCode::day_key(*day);
-                            let seq: i64 = ::sqlx::query_scalar(NEXT_SEQUENCE)
-                                .bind(agency_id)
-                                .bind(&key)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                            let code = ::motcua_dossier::DossierCode::on(
-                                agency_code
-                                    .parse()
-                                    .map_err(|_| StoreError::NotFound)?,
-                                *day,
-                                u32::try_from(seq).unwrap_or(u32::MAX),
-                            )
-                            .map_err(|e| bad("dossiers.code", e))?;
-                            Some(code.to_string())
-                        }
-                        None => None,
-                    };
-                    let update = if code.is_some() {
-                        UPDATE_DOSSIER_WITH_CODE
-                    } else {
-                        UPDATE_DOSSIER
-                    };
-                    let row = ::sqlx::query_as(update)
-                        .bind(id)
-                        .bind(change.expected_version)
-                        .bind(s.holding_agency_id)
-                        .bind(s.assignee_id)
-                        .bind(s.status.as_str())
-                        .bind(utc(s.received_at))
-                        .bind(utc(s.due_at))
-                        .bind(s.late)
-                        .bind(state_json(s)?)
-                        .bind(s.version)
-                        .bind(now)
-                        .bind(change.form_values.as_ref().map(|v| v.to_string()));
-                    let row: Option<DossierRow> = match &code {
-                        Some(code) => row.bind(code),
-                        None => row,
-                    }
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    // Nothing changed: a stale version, or (reception) a code already given.
-                    let Some(row) = row else {
-                        let exists: Option<i64> = ::sqlx::query_scalar(LOCK_DOSSIER_SQLITE)
-                            .bind(id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        return Err(if exists.is_some() {
-                            StoreError::Stale
-                        } else {
-                            StoreError::NotFound
-                        });
-                    };
-                    if s.status == ::motcua_dossier::Status::Returned {
-                        // The applicant's document store keeps issued results (SPEC §10).
-                        ::sqlx::query($crate::documents_sql::KEEP_RESULTS)
-                            .bind(id)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    Self::note_agencies(&mut tx, id, s).await?;
-                    Self::append_log_in(&mut tx, id, change.log).await?;
-                    for m in &change.messages {
-                        ::sqlx::query(INSERT_MESSAGE)
-                            .bind(&m.channel)
-                            .bind(&m.recipient)
-                            .bind(&m.subject)
-                            .bind(&m.body)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    let stored: StoredDossier = row.try_into()?;
-                    tx.commit().await?;
-                    self.queue_counts.bump(agencies_of(s));
-                    Ok(stored)
+                    self.change_dossier_hot(id, change).await
                 }
 
                 async fn append_dossier_log(
@@ -634,13 +492,7 @@ macro_rules! impl_dossier_store {
                     failure_key: &str,
                     since: ::chrono::DateTime<::chrono::Utc>,
                 ) -> StoreResult<Option<TrackedDossier>> {
-                    let row: Option<TrackRow> = ::sqlx::query_as($track)
-                        .bind(code)
-                        .bind(failure_key)
-                        .bind(since)
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                    row.map(TryInto::try_into).transpose()
+                    self.track_dossier_hot(code, failure_key, since).await
                 }
 
                 async fn dossier_ids(&self, after: i64, limit: u32) -> StoreResult<Vec<i64>> {
@@ -820,6 +672,252 @@ macro_rules! impl_dossier_store {
 }
 
 pub(crate) use impl_dossier_store;
+
+/// The dossier reads and writes that the SQLite backend runs on its engine
+/// (`sqlite::engine`) instead: their sqlx bodies, for PostgreSQL.
+macro_rules! impl_dossier_hot_sqlx {
+    ($store:ty, $db:ty, track = $track:expr $(,)?) => {
+        const _: () = {
+            use ::motcua_dossier::chain::LogEntry;
+            use $crate::dossiers::*;
+            use $crate::dossiers_sql::*;
+            use $crate::{StoreError, StoreResult};
+
+            const TRACK: &str = $track;
+
+            impl $store {
+                async fn dossier_in(
+                    tx: &mut ::sqlx::Transaction<'static, $db>,
+                    id: i64,
+                ) -> StoreResult<StoredDossier> {
+                    let row: DossierRow = ::sqlx::query_as(SELECT_DOSSIER)
+                        .bind(id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    row.try_into()
+                }
+
+                async fn note_agencies(
+                    tx: &mut ::sqlx::Transaction<'static, $db>,
+                    id: i64,
+                    state: &::motcua_dossier::Dossier,
+                ) -> StoreResult<()> {
+                    for agency in agencies_of(state) {
+                        ::sqlx::query(ADD_DOSSIER_AGENCY)
+                            .bind(id)
+                            .bind(agency)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    Ok(())
+                }
+                pub(crate) async fn create_dossier_hot(
+                    &self,
+                    d: &NewDossier,
+                    log: NewLogEntry,
+                ) -> StoreResult<StoredDossier> {
+                    let mut tx = self.write().await?;
+                    if let Some((actor, key)) = &d.idempotency {
+                        let seen: Option<i64> = ::sqlx::query_scalar(FIND_IDEMPOTENT)
+                            .bind(actor)
+                            .bind(key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if let Some(id) = seen {
+                            return Self::dossier_in(&mut tx, id).await;
+                        }
+                    }
+                    let now = $crate::accounts_sql::now();
+                    let s = &d.state;
+                    // The row as stored comes back from the INSERT itself.
+                    let row: DossierRow = ::sqlx::query_as(INSERT_DOSSIER)
+                        .bind(&d.procedure_code)
+                        .bind(i64::from(d.procedure_version))
+                        .bind(&d.channel)
+                        .bind(s.owner_account_id)
+                        .bind(&d.applicant.name)
+                        .bind(&d.applicant.id_number)
+                        .bind(&d.applicant.phone)
+                        .bind(&d.applicant.email)
+                        .bind(&d.applicant.address)
+                        .bind(s.receiving_agency_id)
+                        .bind(&d.receiving_point)
+                        .bind(s.holding_agency_id)
+                        .bind(s.assignee_id)
+                        .bind(s.status.as_str())
+                        .bind(utc(s.received_at))
+                        .bind(utc(s.due_at))
+                        .bind(s.late)
+                        .bind(state_json(s)?)
+                        .bind(d.form_values.to_string())
+                        .bind(&d.tracking_secret_hash)
+                        .bind(s.version)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let id = row.id;
+                    if let Some((actor, key)) = &d.idempotency {
+                        ::sqlx::query(INSERT_IDEMPOTENT)
+                            .bind(actor)
+                            .bind(key)
+                            .bind(id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Self::note_agencies(&mut tx, id, s).await?;
+                    // The first entry of a new dossier's chain: nothing to read before it.
+                    let first = LogEntry::next(
+                        None,
+                        log.at,
+                        &log.kind,
+                        log.actor_id,
+                        log.ip,
+                        log.detail,
+                    );
+                    Self::insert_log_in(&mut tx, id, &first).await?;
+                    let stored: StoredDossier = row.try_into()?;
+                    tx.commit().await?;
+                    self.queue_counts.bump(agencies_of(s));
+                    Ok(stored)
+                }
+
+                pub(crate) async fn get_dossier_hot(&self, id: i64) -> StoreResult<Option<StoredDossier>> {
+                    let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER)
+                        .bind(id)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                pub(crate) async fn find_dossier_by_code_hot(
+                    &self,
+                    code: &str,
+                ) -> StoreResult<Option<StoredDossier>> {
+                    let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER_BY_CODE)
+                        .bind(code)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+                pub(crate) async fn change_dossier_hot(
+                    &self,
+                    id: i64,
+                    change: DossierChange,
+                ) -> StoreResult<StoredDossier> {
+                    let mut tx = self.write().await?;
+                    let now = $crate::accounts_sql::now();
+                    let s = &change.state;
+                    // The reception's code first (its sequence row is locked until the
+                    // commit; a refused change below rolls the number back with it).
+                    let code = match &change.allocate_code {
+                        Some((agency_code, day)) => {
+                            let agency_id: i64 = ::sqlx::query_scalar(AGENCY_BY_CODE)
+                                .bind(agency_code)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let key = ::motcua_dossier::DossierCode::day_key(*day);
+                            let seq: i64 = ::sqlx::query_scalar(NEXT_SEQUENCE)
+                                .bind(agency_id)
+                                .bind(&key)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let code = ::motcua_dossier::DossierCode::on(
+                                agency_code
+                                    .parse()
+                                    .map_err(|_| StoreError::NotFound)?,
+                                *day,
+                                u32::try_from(seq).unwrap_or(u32::MAX),
+                            )
+                            .map_err(|e| bad("dossiers.code", e))?;
+                            Some(code.to_string())
+                        }
+                        None => None,
+                    };
+                    let update = if code.is_some() {
+                        UPDATE_DOSSIER_WITH_CODE
+                    } else {
+                        UPDATE_DOSSIER
+                    };
+                    let row = ::sqlx::query_as(update)
+                        .bind(id)
+                        .bind(change.expected_version)
+                        .bind(s.holding_agency_id)
+                        .bind(s.assignee_id)
+                        .bind(s.status.as_str())
+                        .bind(utc(s.received_at))
+                        .bind(utc(s.due_at))
+                        .bind(s.late)
+                        .bind(state_json(s)?)
+                        .bind(s.version)
+                        .bind(now)
+                        .bind(change.form_values.as_ref().map(|v| v.to_string()));
+                    let row: Option<DossierRow> = match &code {
+                        Some(code) => row.bind(code),
+                        None => row,
+                    }
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    // Nothing changed: a stale version, or (reception) a code already given.
+                    let Some(row) = row else {
+                        let exists: Option<i64> = ::sqlx::query_scalar(LOCK_DOSSIER_SQLITE)
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        return Err(if exists.is_some() {
+                            StoreError::Stale
+                        } else {
+                            StoreError::NotFound
+                        });
+                    };
+                    if s.status == ::motcua_dossier::Status::Returned {
+                        // The applicant's document store keeps issued results (SPEC §10).
+                        ::sqlx::query($crate::documents_sql::KEEP_RESULTS)
+                            .bind(id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Self::note_agencies(&mut tx, id, s).await?;
+                    Self::append_log_in(&mut tx, id, change.log).await?;
+                    for m in &change.messages {
+                        ::sqlx::query(INSERT_MESSAGE)
+                            .bind(&m.channel)
+                            .bind(&m.recipient)
+                            .bind(&m.subject)
+                            .bind(&m.body)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let stored: StoredDossier = row.try_into()?;
+                    tx.commit().await?;
+                    self.queue_counts.bump(agencies_of(s));
+                    Ok(stored)
+                }
+
+                pub(crate) async fn track_dossier_hot(
+                    &self,
+                    code: &str,
+                    failure_key: &str,
+                    since: ::chrono::DateTime<::chrono::Utc>,
+                ) -> StoreResult<Option<TrackedDossier>> {
+                    let row: Option<TrackRow> = ::sqlx::query_as(TRACK)
+                        .bind(code)
+                        .bind(failure_key)
+                        .bind(since)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    row.map(TryInto::try_into).transpose()
+                }
+
+            }
+        };
+    };
+}
+
+pub(crate) use impl_dossier_hot_sqlx;
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,12 @@ pub enum StoreError {
     Config(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// From the SQLite engine's synchronous connections (`sqlite::engine`).
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A write the SQLite engine could not commit (nothing of it was kept).
+    #[error("database write failed: {0}")]
+    Write(String),
     #[error("migration error")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -22,6 +22,11 @@ crate::dossiers_sql::impl_dossier_store!(
     PgStore,
     Postgres,
     lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_PG,
+);
+
+crate::dossiers_sql::impl_dossier_hot_sqlx!(
+    PgStore,
+    Postgres,
     track = crate::dossiers_sql::TRACK_DOSSIER_PG,
 );
 
@@ -44,6 +49,8 @@ crate::accounts_sql::impl_account_store!(
     select_recovery = crate::accounts_sql::SELECT_RECOVERY_PG,
     claim_messages = crate::accounts_sql::CLAIM_MESSAGES_PG,
 );
+
+crate::accounts_sql::impl_account_hot_sqlx!(PgStore);
 
 /// How long start-up waits for PostgreSQL to answer before saying it cannot be reached.
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

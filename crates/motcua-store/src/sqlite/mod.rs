@@ -24,13 +24,15 @@ use crate::sql::*;
 use crate::types::*;
 use crate::{Store, StoreError, StoreResult};
 
+pub(crate) mod engine;
+mod hot;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 crate::dossiers_sql::impl_dossier_store!(
     SqliteStore,
     Sqlite,
     lock_dossier = crate::dossiers_sql::LOCK_DOSSIER_SQLITE,
-    track = crate::dossiers_sql::TRACK_DOSSIER_SQLITE,
 );
 
 crate::bulk_sql::impl_bulk_store!(
@@ -65,6 +67,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     max_readers: u32,
     queue_counts: crate::queue_counts::QueueCounts,
+    /// The hot path: synchronous reads and the batching writer thread (`engine.rs`).
+    engine: engine::Engine,
 }
 
 impl SqliteStore {
@@ -113,6 +117,9 @@ impl SqliteStore {
             .optimize_on_close(true, None);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // The engine's writer thread takes this connection for each batch (as the write
+            // lock); a local file's connection needs no ping first.
+            .test_before_acquire(false)
             .acquire_timeout(options.busy_timeout)
             .connect_with(connect.clone())
             .await
@@ -133,14 +140,21 @@ impl SqliteStore {
             // many, and the operating system caches the file for all of them.
             .connect_with(connect.read_only(true).pragma("cache_size", "-4000"))
             .await?;
-        let store = Self {
+        // Migrate before the engine's connections open, so they see the final schema.
+        MIGRATOR.run(&writer).await?;
+        let engine = engine::Engine::open(
+            &dir.join("motcua.db"),
+            &options.sqlite_synchronous,
+            options.busy_timeout,
+            writer.clone(),
+        )?;
+        Ok(Self {
             writer,
             reader,
             max_readers,
             queue_counts: Default::default(),
-        };
-        store.migrate().await?;
-        Ok(store)
+            engine,
+        })
     }
 
     async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
@@ -286,6 +300,7 @@ impl Store for SqliteStore {
     }
 
     async fn close(&self) {
+        self.engine.close();
         self.reader.close().await;
         self.writer.close().await;
     }
