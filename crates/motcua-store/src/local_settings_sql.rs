@@ -41,6 +41,15 @@ pub(crate) struct SettingsRow {
     updated_at: DateTime<Utc>,
 }
 
+crate::sqlite::engine::engine_row!(SettingsRow {
+    agency_id,
+    procedure_code,
+    settings,
+    version,
+    updated_by,
+    updated_at,
+});
+
 impl From<SettingsRow> for StoredLocalSettings {
     fn from(r: SettingsRow) -> Self {
         Self {
@@ -68,12 +77,7 @@ macro_rules! impl_local_settings_store {
                     agency_id: i64,
                     procedure_code: &str,
                 ) -> StoreResult<Option<StoredLocalSettings>> {
-                    let row: Option<SettingsRow> = ::sqlx::query_as(SELECT_ONE)
-                        .bind(agency_id)
-                        .bind(procedure_code)
-                        .fetch_optional(self.read_pool())
-                        .await?;
-                    Ok(row.map(Into::into))
+                    self.local_settings_hot(agency_id, procedure_code).await
                 }
 
                 async fn agency_local_settings(
@@ -216,3 +220,32 @@ macro_rules! impl_local_settings_store {
 }
 
 pub(crate) use impl_local_settings_store;
+
+/// The settings read every new dossier makes, which the SQLite backend runs on its engine
+/// (`sqlite::hot`) instead: its sqlx body, for PostgreSQL.
+macro_rules! impl_local_settings_hot_sqlx {
+    ($store:ty $(,)?) => {
+        const _: () = {
+            use $crate::StoreResult;
+            use $crate::local_settings::*;
+            use $crate::local_settings_sql::*;
+
+            impl $store {
+                pub(crate) async fn local_settings_hot(
+                    &self,
+                    agency_id: i64,
+                    procedure_code: &str,
+                ) -> StoreResult<Option<StoredLocalSettings>> {
+                    let row: Option<SettingsRow> = ::sqlx::query_as(SELECT_ONE)
+                        .bind(agency_id)
+                        .bind(procedure_code)
+                        .fetch_optional(self.read_pool())
+                        .await?;
+                    Ok(row.map(Into::into))
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_local_settings_hot_sqlx;

@@ -59,6 +59,19 @@ pub(crate) struct AgencyRow {
     valid_to: Option<NaiveDate>,
 }
 
+crate::sqlite::engine::engine_row!(AgencyRow {
+    id,
+    code,
+    name,
+    name_en,
+    kind,
+    parent_id,
+    unit_code,
+    address,
+    valid_from,
+    valid_to,
+});
+
 impl TryFrom<AgencyRow> for Agency {
     type Error = sqlx::Error;
     fn try_from(r: AgencyRow) -> Result<Self, sqlx::Error> {

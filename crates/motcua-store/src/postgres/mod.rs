@@ -59,6 +59,8 @@ crate::point_weeks_sql::impl_point_week_store!(PgStore);
 
 crate::local_settings_sql::impl_local_settings_store!(PgStore, Postgres);
 
+crate::local_settings_sql::impl_local_settings_hot_sqlx!(PgStore);
+
 pub struct PgStore {
     pool: PgPool,
     max: u32,

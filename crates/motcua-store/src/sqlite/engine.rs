@@ -120,6 +120,7 @@ impl Engine {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
              PRAGMA foreign_keys = ON; PRAGMA temp_store = memory; PRAGMA cache_size = -16000;"
         ))?;
+        stable_plans(&conn)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let runtime = tokio::runtime::Handle::current();
         let (tx, rx) = mpsc::channel::<Job>();
@@ -160,6 +161,7 @@ impl Engine {
         conn.busy_timeout(self.busy_timeout)?;
         // A small page cache per reader: the operating system caches the file for all.
         conn.execute_batch("PRAGMA cache_size = -4000; PRAGMA temp_store = memory;")?;
+        stable_plans(&conn)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
@@ -206,6 +208,18 @@ impl Drop for Engine {
             jobs.take();
         }
     }
+}
+
+/// Plans that do not depend on bound values (SQLite's query planner stability guarantee).
+///
+/// The bundled SQLite keeps `sqlite_stat4` samples (after `ANALYZE`, which bulk loads and
+/// `PRAGMA optimize` run); without this, a statement whose plan looked at a bound value — a
+/// range on `login_failures.at`, say — is re-prepared every time it is bound again, which
+/// was a third of the server's CPU in the `track` benchmark. Our statements are written for
+/// their indexes; they need no per-value plans.
+fn stable_plans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 /// The writer thread: batches of closures, one transaction and one commit each.
@@ -407,7 +421,25 @@ macro_rules! plain_column {
     };
 }
 
-plain_column!(i64, String, bool, Option<i64>, Option<String>, Option<bool>);
+plain_column!(i64, i32, String, bool, Option<i64>, Option<String>, Option<bool>);
+
+/// A date as sqlx writes it (`YYYY-MM-DD`).
+struct DateText(chrono::NaiveDate);
+
+impl FromSql for DateText {
+    fn column_result(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        let raw = value.as_str()?;
+        chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(DateText)
+            .map_err(|_| FromSqlError::Other(format!("not a date: {raw:?}").into()))
+    }
+}
+
+impl Column for Option<chrono::NaiveDate> {
+    fn column(row: &Row<'_>, name: &str) -> rusqlite::Result<Self> {
+        row.get::<_, Option<DateText>>(name).map(|d| d.map(|d| d.0))
+    }
+}
 
 /// Text holding a time.
 struct TimeText(DateTime<Utc>);

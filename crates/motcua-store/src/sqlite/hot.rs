@@ -12,7 +12,23 @@ use crate::accounts::*;
 use crate::accounts_sql::{AccountRow, RoleRow, SELECT_ACCOUNT, SELECT_ROLES, SELECT_SESSION, SessionRow};
 use crate::dossiers::*;
 use crate::dossiers_sql::*;
+use crate::local_settings::StoredLocalSettings;
+use crate::local_settings_sql::{SELECT_ONE as SELECT_LOCAL_SETTINGS, SettingsRow};
+use crate::rows::AgencyRow;
+use crate::sql::{SELECT_AGENCY_BY_CODE, SELECT_AGENCY_BY_ID, SELECT_CURRENT_PROCEDURE};
+use crate::types::StoredProcedure;
+use motcua_domain::agency::{Agency, AgencyCode};
 use crate::{StoreError, StoreResult};
+
+super::engine::engine_row!(StoredProcedure {
+    code,
+    version,
+    fingerprint,
+    document,
+    raw,
+    source,
+    created_at,
+});
 
 fn dossier(row: &rusqlite::Row<'_>) -> StoreResult<StoredDossier> {
     DossierRow::from_engine(row)?.try_into()
@@ -279,6 +295,44 @@ impl SqliteStore {
         self.engine.read(|c| {
             query_all(c, SELECT_ROLES, &[&account_id], |r| {
                 Ok(RoleRow::from_engine(r)?.try_into()?)
+            })
+        })
+    }
+
+    // ---- what every new dossier reads ----
+
+    pub(crate) async fn get_procedure_hot(&self, code: &str) -> StoreResult<Option<StoredProcedure>> {
+        self.engine.read(|c| {
+            query_opt(c, SELECT_CURRENT_PROCEDURE, &[&code], |r| {
+                Ok(StoredProcedure::from_engine(r)?)
+            })
+        })
+    }
+
+    pub(crate) async fn get_agency_hot(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
+        self.engine.read(|c| {
+            query_opt(c, SELECT_AGENCY_BY_CODE, &[&code.as_str()], |r| {
+                Ok(AgencyRow::from_engine(r)?.try_into()?)
+            })
+        })
+    }
+
+    pub(crate) async fn get_agency_by_id_hot(&self, id: i64) -> StoreResult<Option<Agency>> {
+        self.engine.read(|c| {
+            query_opt(c, SELECT_AGENCY_BY_ID, &[&id], |r| {
+                Ok(AgencyRow::from_engine(r)?.try_into()?)
+            })
+        })
+    }
+
+    pub(crate) async fn local_settings_hot(
+        &self,
+        agency_id: i64,
+        procedure_code: &str,
+    ) -> StoreResult<Option<StoredLocalSettings>> {
+        self.engine.read(|c| {
+            query_opt(c, SELECT_LOCAL_SETTINGS, &[&agency_id, &procedure_code], |r| {
+                Ok(SettingsRow::from_engine(r)?.into())
             })
         })
     }

@@ -444,19 +444,11 @@ impl Store for SqliteStore {
     }
 
     async fn get_agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
-        let row: Option<AgencyRow> = sqlx::query_as(SELECT_AGENCY_BY_CODE)
-            .bind(code.as_str())
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(row.map(TryInto::try_into).transpose()?)
+        self.get_agency_hot(code).await
     }
 
     async fn get_agency_by_id(&self, id: i64) -> StoreResult<Option<Agency>> {
-        let row: Option<AgencyRow> = sqlx::query_as(SELECT_AGENCY_BY_ID)
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(row.map(TryInto::try_into).transpose()?)
+        self.get_agency_by_id_hot(id).await
     }
 
     async fn list_agencies(&self, filter: &AgencyFilter) -> StoreResult<Page<Agency>> {
@@ -654,10 +646,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_procedure(&self, code: &str) -> StoreResult<Option<StoredProcedure>> {
-        Ok(sqlx::query_as(SELECT_CURRENT_PROCEDURE)
-            .bind(code)
-            .fetch_optional(&self.reader)
-            .await?)
+        self.get_procedure_hot(code).await
     }
 
     async fn get_procedure_version(
