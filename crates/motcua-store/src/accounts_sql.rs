@@ -1485,12 +1485,15 @@ pub(crate) use impl_account_store;
 macro_rules! impl_account_hot_sqlx {
     ($store:ty $(,)?) => {
         const _: () = {
+            use $crate::StoreResult;
             use $crate::accounts::*;
             use $crate::accounts_sql::*;
-            use $crate::StoreResult;
 
             impl $store {
-                pub(crate) async fn get_account_hot(&self, id: i64) -> StoreResult<Option<Account>> {
+                pub(crate) async fn get_account_hot(
+                    &self,
+                    id: i64,
+                ) -> StoreResult<Option<Account>> {
                     let row: Option<AccountRow> = ::sqlx::query_as(SELECT_ACCOUNT)
                         .bind(id)
                         .fetch_optional(self.read_pool())
@@ -1498,7 +1501,10 @@ macro_rules! impl_account_hot_sqlx {
                     Ok(row.map(TryInto::try_into).transpose()?)
                 }
 
-                pub(crate) async fn officer_roles_hot(&self, account_id: i64) -> StoreResult<Vec<OfficerRole>> {
+                pub(crate) async fn officer_roles_hot(
+                    &self,
+                    account_id: i64,
+                ) -> StoreResult<Vec<OfficerRole>> {
                     let rows: Vec<RoleRow> = ::sqlx::query_as(SELECT_ROLES)
                         .bind(account_id)
                         .fetch_all(self.read_pool())
@@ -1518,7 +1524,6 @@ macro_rules! impl_account_hot_sqlx {
                         .await?;
                     Ok(row.map(Into::into))
                 }
-
             }
         };
     };

@@ -767,14 +767,8 @@ macro_rules! impl_dossier_hot_sqlx {
                     }
                     Self::note_agencies(&mut tx, id, s).await?;
                     // The first entry of a new dossier's chain: nothing to read before it.
-                    let first = LogEntry::next(
-                        None,
-                        log.at,
-                        &log.kind,
-                        log.actor_id,
-                        log.ip,
-                        log.detail,
-                    );
+                    let first =
+                        LogEntry::next(None, log.at, &log.kind, log.actor_id, log.ip, log.detail);
                     Self::insert_log_in(&mut tx, id, &first).await?;
                     let stored: StoredDossier = row.try_into()?;
                     tx.commit().await?;
@@ -782,7 +776,10 @@ macro_rules! impl_dossier_hot_sqlx {
                     Ok(stored)
                 }
 
-                pub(crate) async fn get_dossier_hot(&self, id: i64) -> StoreResult<Option<StoredDossier>> {
+                pub(crate) async fn get_dossier_hot(
+                    &self,
+                    id: i64,
+                ) -> StoreResult<Option<StoredDossier>> {
                     let row: Option<DossierRow> = ::sqlx::query_as(SELECT_DOSSIER)
                         .bind(id)
                         .fetch_optional(self.read_pool())
@@ -824,9 +821,7 @@ macro_rules! impl_dossier_hot_sqlx {
                                 .fetch_one(&mut *tx)
                                 .await?;
                             let code = ::motcua_dossier::DossierCode::on(
-                                agency_code
-                                    .parse()
-                                    .map_err(|_| StoreError::NotFound)?,
+                                agency_code.parse().map_err(|_| StoreError::NotFound)?,
                                 *day,
                                 u32::try_from(seq).unwrap_or(u32::MAX),
                             )
@@ -911,7 +906,6 @@ macro_rules! impl_dossier_hot_sqlx {
                         .await?;
                     row.map(TryInto::try_into).transpose()
                 }
-
             }
         };
     };

@@ -218,7 +218,10 @@ impl Drop for Engine {
 /// was a third of the server's CPU in the `track` benchmark. Our statements are written for
 /// their indexes; they need no per-value plans.
 fn stable_plans(conn: &Connection) -> rusqlite::Result<()> {
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
 }
 
@@ -238,9 +241,7 @@ fn write_loop(
             }
         }
         // sqlx's writer stays out while the batch runs (see the module's notes).
-        let held = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            runtime.block_on(gate.acquire())
-        }));
+        let held = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(gate.acquire())));
         let held = match held {
             Ok(Ok(conn)) => Some(conn),
             Ok(Err(e)) => {
@@ -354,7 +355,8 @@ pub(crate) fn query_one<T>(
     params: &[&dyn ToSql],
     map: impl FnOnce(&Row<'_>) -> StoreResult<T>,
 ) -> StoreResult<T> {
-    query_opt(conn, sql, params, map)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    query_opt(conn, sql, params, map)?
+        .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
 }
 
 /// Every row of `sql`, mapped.
@@ -421,7 +423,15 @@ macro_rules! plain_column {
     };
 }
 
-plain_column!(i64, i32, String, bool, Option<i64>, Option<String>, Option<bool>);
+plain_column!(
+    i64,
+    i32,
+    String,
+    bool,
+    Option<i64>,
+    Option<String>,
+    Option<bool>
+);
 
 /// A date as sqlx writes it (`YYYY-MM-DD`).
 struct DateText(chrono::NaiveDate);

@@ -9,7 +9,9 @@ use rusqlite::Connection;
 use super::SqliteStore;
 use super::engine::{execute, query_all, query_one, query_opt, time, time_opt};
 use crate::accounts::*;
-use crate::accounts_sql::{AccountRow, RoleRow, SELECT_ACCOUNT, SELECT_ROLES, SELECT_SESSION, SessionRow};
+use crate::accounts_sql::{
+    AccountRow, RoleRow, SELECT_ACCOUNT, SELECT_ROLES, SELECT_SESSION, SessionRow,
+};
 use crate::dossiers::*;
 use crate::dossiers_sql::*;
 use crate::local_settings::StoredLocalSettings;
@@ -17,8 +19,8 @@ use crate::local_settings_sql::{SELECT_ONE as SELECT_LOCAL_SETTINGS, SettingsRow
 use crate::rows::AgencyRow;
 use crate::sql::{SELECT_AGENCY_BY_CODE, SELECT_AGENCY_BY_ID, SELECT_CURRENT_PROCEDURE};
 use crate::types::StoredProcedure;
-use motcua_domain::agency::{Agency, AgencyCode};
 use crate::{StoreError, StoreResult};
+use motcua_domain::agency::{Agency, AgencyCode};
 
 super::engine::engine_row!(StoredProcedure {
     code,
@@ -59,9 +61,8 @@ fn insert_log(c: &Connection, id: i64, e: &LogEntry) -> StoreResult<()> {
 
 /// Chains `entry` after the dossier's last one (the writer thread serialises writers).
 fn append_log(c: &Connection, id: i64, entry: NewLogEntry) -> StoreResult<LogEntry> {
-    let last: Option<LogEntry> = query_opt(c, LAST_LOG, &[&id], |r| {
-        LogRow::from_engine(r)?.try_into()
-    })?;
+    let last: Option<LogEntry> =
+        query_opt(c, LAST_LOG, &[&id], |r| LogRow::from_engine(r)?.try_into())?;
     let e = LogEntry::next(
         last.as_ref(),
         entry.at,
@@ -127,14 +128,7 @@ fn create(c: &Connection, d: &NewDossier, log: NewLogEntry) -> StoreResult<Store
     }
     note_agencies(c, id, s)?;
     // The first entry of a new dossier's chain: nothing to read before it.
-    let first = LogEntry::next(
-        None,
-        log.at,
-        &log.kind,
-        log.actor_id,
-        log.ip,
-        log.detail,
-    );
+    let first = LogEntry::next(None, log.at, &log.kind, log.actor_id, log.ip, log.detail);
     insert_log(c, id, &first)?;
     Ok(row)
 }
@@ -301,7 +295,10 @@ impl SqliteStore {
 
     // ---- what every new dossier reads ----
 
-    pub(crate) async fn get_procedure_hot(&self, code: &str) -> StoreResult<Option<StoredProcedure>> {
+    pub(crate) async fn get_procedure_hot(
+        &self,
+        code: &str,
+    ) -> StoreResult<Option<StoredProcedure>> {
         self.engine.read(|c| {
             query_opt(c, SELECT_CURRENT_PROCEDURE, &[&code], |r| {
                 Ok(StoredProcedure::from_engine(r)?)
@@ -331,9 +328,12 @@ impl SqliteStore {
         procedure_code: &str,
     ) -> StoreResult<Option<StoredLocalSettings>> {
         self.engine.read(|c| {
-            query_opt(c, SELECT_LOCAL_SETTINGS, &[&agency_id, &procedure_code], |r| {
-                Ok(SettingsRow::from_engine(r)?.into())
-            })
+            query_opt(
+                c,
+                SELECT_LOCAL_SETTINGS,
+                &[&agency_id, &procedure_code],
+                |r| Ok(SettingsRow::from_engine(r)?.into()),
+            )
         })
     }
 }

@@ -220,6 +220,79 @@ async fn codes_are_unique_and_gap_free_under_concurrent_receptions() {
     assert_eq!(found.state.status, Status::Received);
 }
 
+/// Writes that arrive together commit together on SQLite (one transaction, a savepoint
+/// each): a refused one among them undoes only itself — its code number included — and
+/// every acknowledged one is there after the store is opened again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_writes_among_concurrent_ones_undo_only_themselves() {
+    let t = fresh_store().await;
+    let (a, _) = two_agencies(t.store.as_ref()).await;
+    let store: Arc<dyn Store> = t.store.clone();
+    let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let mut dossiers = Vec::new();
+    for _ in 0..16 {
+        dossiers.push(
+            store
+                .create_dossier(&new_dossier(a, None), log("create"))
+                .await
+                .unwrap(),
+        );
+    }
+    let mut tasks = Vec::new();
+    for d in &dossiers {
+        for stale in [false, true] {
+            let store = store.clone();
+            let d = d.clone();
+            tasks.push(tokio::spawn(async move {
+                let out = store
+                    .change_dossier(
+                        d.id,
+                        DossierChange {
+                            expected_version: if stale { 99 } else { d.state.version },
+                            state: received(&d.state),
+                            allocate_code: Some(("000.00.12.H29".into(), day)),
+                            form_values: None,
+                            log: log("receive"),
+                            messages: vec![],
+                        },
+                    )
+                    .await;
+                (stale, out)
+            }));
+        }
+    }
+    let mut codes = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            (false, Ok(d)) => codes.push(d.code.unwrap()),
+            (true, Err(StoreError::Stale)) => {}
+            (stale, other) => panic!("stale={stale}: {other:?}"),
+        }
+    }
+    codes.sort();
+    let expected: Vec<String> = (1..=16)
+        .map(|n| format!("000.00.12.H29-261202-{n:04}"))
+        .collect();
+    assert_eq!(
+        codes, expected,
+        "refused receptions gave their numbers back"
+    );
+    t.store.close().await;
+    let reopened = motcua_store::open(&t.options).await.unwrap();
+    for d in &dossiers {
+        let again = reopened.get_dossier(d.id).await.unwrap().unwrap();
+        assert_eq!(again.state.status, Status::Received);
+        let chain = reopened.dossier_chain(d.id).await.unwrap();
+        assert_eq!(
+            chain.len(),
+            2,
+            "one entry for the reception, none for the refusal"
+        );
+        verify(&chain).unwrap();
+    }
+    reopened.close().await;
+}
+
 #[tokio::test]
 async fn the_log_is_a_verifiable_chain_even_under_concurrent_appends() {
     let t = fresh_store().await;
