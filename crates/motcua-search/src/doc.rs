@@ -5,7 +5,8 @@ use motcua_catalog::{Level, OnlineLevel, Procedure, SubjectKind};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::fold::{analyze, fold_bytes};
+use crate::fold::analyze;
+use crate::highlight::{LazyFold, PREFOLDED_CHARS};
 
 /// One procedure as the search engine sees it.
 ///
@@ -156,15 +157,25 @@ fn nfc(s: &str) -> String {
 }
 
 /// What the index keeps in memory per procedure to render a hit.
+///
+/// Only the start of the body is kept: snippets are cut from its first
+/// [`SCAN_CHARS`](crate::highlight::SCAN_CHARS) characters (the steps come first), so the rest
+/// — on average more than half of a procedure's text — lives only in tantivy's index. The
+/// folded twin the snippet finder scans is kept for the first chunk only, and made for the
+/// rest when a snippet needs it.
 #[derive(Debug)]
 pub(crate) struct DocData {
     pub code: String,
     pub name: String,
-    pub body: String,
-    /// [`fold_bytes`] of `body`: byte `i` is char `i` of `body`, folded.
-    pub body_folded: String,
-    /// Byte offset in `body` of every [`MARK_EVERY`]-th char.
-    pub body_marks: Vec<u32>,
+    /// The first [`HEAD_CHARS`] chars of the body (NFC).
+    pub body_head: Box<str>,
+    /// Chars in `body_head`.
+    pub head_chars: u32,
+    /// The folded start of `body_head` (what the snippet finder scans first), ending at a
+    /// word boundary; it folds the rest when it reads further.
+    pub head_folded: Box<[u8]>,
+    /// Whether the body goes on after `body_head`.
+    pub body_cut: bool,
     /// The words of `name` (for highlighting without re-analyzing): byte range and
     /// [`word_key`] of the folded word; the folded text only when longer than 8 bytes.
     pub name_words: Vec<NameWord>,
@@ -201,27 +212,36 @@ fn name_words(name: &str) -> Vec<NameWord> {
         .collect()
 }
 
-/// Spacing of [`DocData::body_marks`], in chars.
-pub(crate) const MARK_EVERY: usize = 16;
+/// Chars of the body kept for snippets: what the snippet finder scans, plus a snippet's
+/// length and a margin, so that a snippet near the end of the scan is cut exactly as it
+/// would be from the whole body.
+pub(crate) const HEAD_CHARS: usize =
+    crate::highlight::SCAN_CHARS + crate::highlight::SNIPPET_CHARS + 64;
+
+/// The body as indexed and shown: NFC.
+pub(crate) fn nfc_body(doc: &SearchDoc) -> String {
+    nfc(&doc.body)
+}
 
 impl DocData {
-    pub fn new(doc: &SearchDoc) -> Self {
-        let body = nfc(&doc.body);
-        // `fold_bytes` only yields ASCII.
-        let body_folded = String::from_utf8(fold_bytes(&body)).unwrap_or_default();
-        let body_marks = body
-            .char_indices()
-            .step_by(MARK_EVERY)
-            .map(|(b, _)| b as u32)
-            .collect();
+    /// What is kept of `doc`; `body` is [`nfc_body`] of it.
+    pub fn new(doc: &SearchDoc, body: &str) -> Self {
+        let (head, body_cut) = match body.char_indices().nth(HEAD_CHARS) {
+            Some((at, _)) => (&body[..at], true),
+            None => (body, false),
+        };
+        let head_chars = head.chars().count() as u32;
+        let mut folded = LazyFold::new(head, &[]);
+        folded.extend_to(PREFOLDED_CHARS);
         let name = nfc(&doc.name);
         DocData {
             code: doc.code.clone(),
             name_words: name_words(&name),
             name,
-            body,
-            body_folded,
-            body_marks,
+            body_head: head.into(),
+            head_chars,
+            head_folded: folded.out.into_boxed_slice(),
+            body_cut,
         }
     }
 
@@ -229,9 +249,8 @@ impl DocData {
     pub fn heap_size(&self) -> usize {
         self.code.capacity()
             + self.name.capacity()
-            + self.body.capacity()
-            + self.body_folded.capacity()
-            + self.body_marks.capacity() * 4
+            + self.body_head.len()
+            + self.head_folded.len()
             + self
                 .name_words
                 .iter()

@@ -108,23 +108,24 @@ pub fn fold_into(s: &str, out: &mut String) {
     }
 }
 
-/// One byte per character of `s` (so byte `i` of the result stands for char `i` of `s`):
-/// the folded ASCII letter or digit, `_` for another letter, a space for anything else.
-/// Words are then made canonical ([`canonical_word`]) in place. Used by the snippet finder.
-pub(crate) fn fold_bytes(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    for c in s.chars() {
-        let b = if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase() as u8
-        } else if let Some(b) = table_fold(c) {
-            b
-        } else if c.is_alphanumeric() || is_combining(c) {
-            b'_'
-        } else {
-            b' '
-        };
-        out.push(b);
+/// The byte [`fold_bytes`] gives a character: the folded ASCII letter or digit, `_` for
+/// another letter, a space for anything else.
+#[inline]
+pub(crate) fn fold_byte(c: char) -> u8 {
+    if c.is_ascii_alphanumeric() {
+        c.to_ascii_lowercase() as u8
+    } else if let Some(b) = table_fold(c) {
+        b
+    } else if c.is_alphanumeric() || is_combining(c) {
+        b'_'
+    } else {
+        b' '
     }
+}
+
+/// Makes every word of a [`fold_byte`] sequence canonical ([`canonical_word`]) in place;
+/// `out` must start and end at word boundaries.
+pub(crate) fn canonical_words(out: &mut [u8]) {
     let mut i = 0;
     while i < out.len() {
         if out[i].is_ascii_alphabetic() || out[i] == b'_' {
@@ -137,6 +138,15 @@ pub(crate) fn fold_bytes(s: &str) -> Vec<u8> {
             i += 1;
         }
     }
+}
+
+/// One byte per character of `s` (so byte `i` of the result stands for char `i` of `s`):
+/// [`fold_byte`] of each, words then made canonical ([`canonical_words`]). What the snippet
+/// finder scans (it folds lazily, as far as it reads, in the same way).
+#[cfg(test)]
+pub(crate) fn fold_bytes(s: &str) -> Vec<u8> {
+    let mut out: Vec<u8> = s.chars().map(fold_byte).collect();
+    canonical_words(&mut out);
     out
 }
 

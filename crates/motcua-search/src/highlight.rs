@@ -7,7 +7,8 @@ use memchr::memmem;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::adjacent;
-use crate::doc::{DocData, MARK_EVERY, NameWord, word_key};
+use crate::doc::{DocData, NameWord, word_key};
+use crate::fold::{canonical_words, fold_byte};
 
 /// Target length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 180;
@@ -253,16 +254,11 @@ fn is_word_byte(b: u8, digit: bool) -> bool {
     }
 }
 
-/// Byte offsets in `doc.body` of char positions given in ascending order (`body.len()`
-/// past the end), walking once from the nearest mark.
-fn chars_to_bytes(doc: &DocData, chars: &[usize]) -> Vec<usize> {
-    let first = chars.first().copied().unwrap_or(0);
-    let mark = (first / MARK_EVERY).min(doc.body_marks.len().saturating_sub(1));
-    let (mut ci, mut bi) = (
-        mark * MARK_EVERY,
-        doc.body_marks.get(mark).map_or(0, |&b| b as usize),
-    );
-    let mut it = doc.body[bi..].chars();
+/// Byte offsets in `text` of char positions given in ascending order (`text.len()` past the
+/// end), in one walk.
+fn chars_to_bytes(text: &str, chars: &[usize]) -> Vec<usize> {
+    let (mut ci, mut bi) = (0, 0);
+    let mut it = text.chars();
     chars
         .iter()
         .map(|&target| {
@@ -272,7 +268,7 @@ fn chars_to_bytes(doc: &DocData, chars: &[usize]) -> Vec<usize> {
                         bi += c.len_utf8();
                         ci += 1;
                     }
-                    None => return doc.body.len(),
+                    None => return text.len(),
                 }
             }
             bi
@@ -306,6 +302,49 @@ fn best_window(occ: &[(usize, usize, usize)], units: usize) -> (usize, usize, us
     (best_i, best_j, best_score)
 }
 
+/// [`crate::fold::fold_bytes`] of a text, made as far as it is read: most snippets are
+/// found in a body's first lines, so most of the kept text is never folded.
+pub(crate) struct LazyFold<'a> {
+    rest: std::str::Chars<'a>,
+    /// One byte per char folded so far; ends at a word boundary (after a separator) or at
+    /// the end of the text, so words are made canonical whole.
+    pub out: Vec<u8>,
+}
+
+/// Chars of each body folded once, when it is indexed ([`DocData::head_folded`]): the first
+/// chunk the snippet finder scans, where it usually stops.
+pub(crate) const PREFOLDED_CHARS: usize = CHUNK_CHARS + 64;
+
+impl<'a> LazyFold<'a> {
+    /// Folding `text`, of which `done` (ending at a word boundary) is already folded.
+    pub fn new(text: &'a str, done: &[u8]) -> Self {
+        let mut out = Vec::with_capacity(done.len().max(CHUNK_CHARS) + 128);
+        out.extend_from_slice(done);
+        let mut rest = text.chars();
+        for _ in 0..done.len() {
+            rest.next();
+        }
+        LazyFold { rest, out }
+    }
+
+    /// Folds at least the first `chars` chars (fewer only at the end of the text), then on
+    /// to the end of the word there.
+    pub fn extend_to(&mut self, chars: usize) {
+        let from = self.out.len();
+        if from >= chars {
+            return;
+        }
+        for c in self.rest.by_ref() {
+            let b = fold_byte(c);
+            self.out.push(b);
+            if self.out.len() >= chars && b == b' ' {
+                break;
+            }
+        }
+        canonical_words(&mut self.out[from..]);
+    }
+}
+
 /// A passage of the body around the densest group of matches, matches highlighted; the
 /// start of the body when nothing matches. The best window covers the most query units
 /// (a unit is covered by any of its words). The body is scanned by chunks of
@@ -313,8 +352,9 @@ fn best_window(occ: &[(usize, usize, usize)], units: usize) -> (usize, usize, us
 /// mention the procedure in their first lines), all but one after two chunks, or after
 /// [`SCAN_CHARS`].
 pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
-    let folded = doc.body_folded.as_bytes();
-    let n = folded.len();
+    let body = &*doc.body_head;
+    let mut folded = LazyFold::new(body, &doc.head_folded);
+    let n = doc.head_chars as usize;
     if n == 0 {
         return Vec::new();
     }
@@ -327,7 +367,8 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
     let mut scanned = 0;
     while scanned < limit && !h.terms.is_empty() {
         let to = (scanned + CHUNK_CHARS).min(limit);
-        h.scan(folded, (scanned, to), &mut counts, &mut occ);
+        folded.extend_to(to + h.max_len);
+        h.scan(&folded.out, (scanned, to), &mut counts, &mut occ);
         scanned = to;
         occ.sort_unstable();
         (best_i, best_j, best_score) = best_window(&occ, units);
@@ -348,6 +389,8 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
     let slack = SNIPPET_CHARS.saturating_sub(last_end - first);
     let mut start = first - first.min(slack / 3);
     let mut end = (start + SNIPPET_CHARS).max(last_end).min(n);
+    folded.extend_to(end + 1);
+    let folded = &folded.out;
     // Do not cut words.
     while start > 0 && start < first && folded[start - 1] != b' ' {
         start += 1;
@@ -364,7 +407,7 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
         chars.extend([p, p + l]);
     }
     chars.push(end);
-    let bytes = chars_to_bytes(doc, &chars);
+    let bytes = chars_to_bytes(body, &chars);
     let (b_start, b_end) = (bytes[0], bytes[bytes.len() - 1]);
     let ranges: Vec<(usize, usize)> = bytes[1..bytes.len() - 1]
         .chunks_exact(2)
@@ -375,8 +418,8 @@ pub(crate) fn snippet_segments(h: &Highlighter, doc: &DocData) -> Vec<Segment> {
     if b_start > 0 {
         push_plain(&mut out, "… ", false);
     }
-    cut_into(&mut out, &doc.body, (b_start, b_end), &ranges, true);
-    if b_end < doc.body.len() {
+    cut_into(&mut out, body, (b_start, b_end), &ranges, true);
+    if b_end < body.len() || doc.body_cut {
         push_plain(&mut out, " …", false);
     }
     if let Some(first) = out.first_mut()
@@ -394,12 +437,13 @@ mod tests {
     use crate::doc::SearchDoc;
 
     fn data(name: &str, body: &str) -> DocData {
-        DocData::new(&SearchDoc {
+        let doc = SearchDoc {
             code: "1".into(),
             name: name.into(),
             body: body.into(),
             ..SearchDoc::default()
-        })
+        };
+        DocData::new(&doc, &crate::doc::nfc_body(&doc))
     }
 
     fn words(ws: &[&str]) -> Vec<String> {
@@ -455,5 +499,66 @@ mod tests {
         assert_eq!(plain_text(&s), "Một hai ba bốn năm sáu bảy tám chín mười.");
         assert!(s.iter().all(|x| !x.highlighted));
         assert!(snippet_segments(&h, &data("X", "")).is_empty());
+    }
+
+    #[test]
+    fn a_long_body_is_kept_only_as_far_as_snippets_reach() {
+        // A match just before the end of the scan: the snippet is the same as if the whole
+        // body were kept, and it says the body goes on.
+        let filler = "Nộp hồ sơ tại bộ phận một cửa. ";
+        let lead = filler.repeat((SCAN_CHARS - 100) / filler.chars().count());
+        let body = format!("{lead}Đăng ký khai sinh. {}", filler.repeat(400));
+        let doc = data("X", &body);
+        assert!(doc.body_cut);
+        assert_eq!(doc.body_head.chars().count(), crate::doc::HEAD_CHARS);
+        let h = Highlighter::new(
+            &words(&["khai", "sinh"]),
+            &[words(&["khai"]), words(&["sinh"])],
+        );
+        let s = snippet_segments(&h, &doc);
+        let text = plain_text(&s);
+        assert!(text.starts_with("… ") && text.ends_with(" …"), "{text}");
+        assert!(
+            s.iter().any(|x| x.highlighted && x.text == "khai sinh"),
+            "{s:?}"
+        );
+        // Never a word cut at the end of what is kept.
+        let last = text.trim_end_matches(" …");
+        let last_word = last.rsplit(' ').next().unwrap();
+        assert!(body.contains(&format!("{last_word} ")), "{text}");
+
+        // A short body is kept whole.
+        let short = data("X", "Đăng ký khai sinh.");
+        assert!(!short.body_cut);
+        assert_eq!(&*short.body_head, "Đăng ký khai sinh.");
+        assert!(!plain_text(&snippet_segments(&h, &short)).ends_with('…'));
+    }
+
+    #[test]
+    fn lazy_folding_gives_what_folding_the_whole_text_gives() {
+        let text =
+            "Ký  quỹ, kỳ hạn: Quí khách hàng 12/2026 — HỘ KHẨU đăng ký khai sinh. ".repeat(9);
+        let whole = crate::fold::fold_bytes(&text);
+        for step in [1, 3, 7, 64, 1000] {
+            let mut lazy = LazyFold::new(&text, &[]);
+            let mut at = 0;
+            while at < whole.len() + step {
+                at += step;
+                lazy.extend_to(at);
+                assert!(lazy.out.len() >= at.min(whole.len()));
+                assert_eq!(
+                    lazy.out[..],
+                    whole[..lazy.out.len()],
+                    "step {step}, at {at}"
+                );
+            }
+            assert_eq!(lazy.out, whole);
+        }
+        // Resumed after a part folded beforehand.
+        let mut first = LazyFold::new(&text, &[]);
+        first.extend_to(40);
+        let mut resumed = LazyFold::new(&text, &first.out);
+        resumed.extend_to(whole.len());
+        assert_eq!(resumed.out, whole);
     }
 }

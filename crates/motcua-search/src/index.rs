@@ -1,8 +1,8 @@
 //! The index: schema, build, incremental updates and the snapshot searches run on.
 //!
 //! Everything lives in RAM: the tantivy index (in a `RamDirectory`, nothing stored in its
-//! doc store) and, beside it, what hits are rendered from ([`DocData`]: name, body and its
-//! folded twin for snippets). A search takes the current [`Snapshot`] — a tantivy
+//! doc store) and, beside it, what hits are rendered from ([`DocData`]: name and the start of
+//! the body, for snippets). A search takes the current [`Snapshot`] — a tantivy
 //! `Searcher` and the document map of the same generation — so updates never show a
 //! half-applied state; updates build the next snapshot and swap it in.
 
@@ -16,7 +16,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 use crate::analyzer::{BIGRAM, UNIGRAM, bigram, unigram};
 use crate::cache::{DEFAULT_CACHE_CAPACITY, Key, ResultCache};
-use crate::doc::{DocData, SearchDoc};
+use crate::doc::{DocData, SearchDoc, nfc_body};
 use crate::fold::normalize_facet;
 use crate::search::{SearchRequest, SearchResults, run};
 use crate::stats::Stats;
@@ -83,7 +83,7 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-fn to_tantivy(f: &Fields, id: u64, d: &SearchDoc, data: &DocData) -> TantivyDocument {
+fn to_tantivy(f: &Fields, id: u64, d: &SearchDoc, data: &DocData, body: &str) -> TantivyDocument {
     let mut t = TantivyDocument::default();
     t.add_u64(f.id, id);
     t.add_text(f.code, &d.code);
@@ -93,8 +93,8 @@ fn to_tantivy(f: &Fields, id: u64, d: &SearchDoc, data: &DocData) -> TantivyDocu
         t.add_text(f.meta, v);
         t.add_text(f.meta_bi, v);
     }
-    t.add_text(f.body, &data.body);
-    t.add_text(f.body_bi, &data.body);
+    t.add_text(f.body, body);
+    t.add_text(f.body_bi, body);
     for a in &d.agencies {
         t.add_text(f.body, a);
         t.add_text(f.body_bi, a);
@@ -202,8 +202,9 @@ impl SearchIndex {
         let mut writer: IndexWriter = index.writer_with_num_threads(1, BUILD_HEAP)?;
         let mut next_id = 0u64;
         for doc in unique.into_values() {
-            let data = DocData::new(&doc);
-            writer.add_document(to_tantivy(&fields, next_id, &doc, &data))?;
+            let body = nfc_body(&doc);
+            let data = DocData::new(&doc, &body);
+            writer.add_document(to_tantivy(&fields, next_id, &doc, &data, &body))?;
             map.insert(next_id, Arc::new(data));
             next_id += 1;
         }
@@ -285,10 +286,11 @@ impl SearchIndex {
             }
         }
         for doc in &upserts {
-            let data = DocData::new(doc);
+            let body = nfc_body(doc);
+            let data = DocData::new(doc, &body);
             let id = *next_id;
             *next_id += 1;
-            writer.add_document(to_tantivy(f, id, doc, &data))?;
+            writer.add_document(to_tantivy(f, id, doc, &data, &body))?;
             by_code.insert(doc.code.clone(), id);
             docs.insert(id, Arc::new(data));
         }

@@ -235,6 +235,31 @@ fn highlighting() {
 }
 
 #[test]
+fn words_far_into_a_long_body_are_found_though_snippets_come_from_its_start() {
+    // The index keeps only the start of each body for snippets; the whole body is searched.
+    let long = format!(
+        "Bước 1: nộp hồ sơ tại bộ phận một cửa. {}Lệ phí trước bạ nhà đất.",
+        "Cán bộ kiểm tra thành phần hồ sơ. ".repeat(300)
+    );
+    let mut docs = catalog();
+    docs.push(doc(
+        "9.000001",
+        "Thủ tục thử nghiệm",
+        "Thử nghiệm",
+        "commune",
+        "none",
+        &long,
+    ));
+    let idx = SearchIndex::build(docs).unwrap();
+    let r = idx.search(&SearchRequest::new("trước bạ")).unwrap();
+    assert_eq!(r.total, 1);
+    let snippet = plain_text(&r.hits[0].snippet);
+    assert!(snippet.starts_with("Bước 1: nộp hồ sơ"), "{snippet}");
+    assert!(snippet.ends_with(" …"), "{snippet}");
+    assert_eq!(r.hits[0].code, "9.000001");
+}
+
+#[test]
 fn autocomplete() {
     let idx = SearchIndex::build(catalog()).unwrap();
     let s = idx.suggest("cap lai the", 10);
