@@ -43,20 +43,22 @@ async fn log_in(browser: &Browser, login: &str) {
     browser.type_into("#f-login", login).await;
     browser.type_into("#f-password", DEMO_PASSWORD).await;
     browser
-        .click("form[action='/login'] button[type='submit']")
+        .click_and_wait_for_new_page("form[action='/login'] button[type='submit']")
         .await;
     browser.find("#logout").await;
 }
 
 async fn log_out(browser: &Browser) {
-    browser.click("#logout").await;
+    browser.click_and_wait_for_new_page("#logout").await;
     browser.find("#nav-login").await;
 }
 
 /// Clicks the button of a one-click action (submit, receive, approve…) and waits for the
 /// page to say it was done.
 async fn act(browser: &Browser, command: &str) {
-    browser.click(&format!("#cmd-{command}")).await;
+    browser
+        .click_and_wait_for_new_page(&format!("#cmd-{command}"))
+        .await;
     let notice = browser.text("#notice").await;
     assert!(!notice.is_empty(), "{command}: a notice that it was done");
 }
@@ -72,7 +74,7 @@ async fn act_with_form(browser: &Browser, command: &str, to: Option<&str>) {
             .unwrap_or_else(|e| panic!("{command}: choose {name}: {e}"));
     }
     browser
-        .click(&format!("#action-{command} #cmd-{command}"))
+        .click_and_wait_for_new_page(&format!("#action-{command} #cmd-{command}"))
         .await;
     let notice = browser.text("#notice").await;
     assert!(!notice.is_empty(), "{command}: a notice that it was done");
@@ -168,7 +170,7 @@ async fn submit_process_track(browser: Browser) {
     browser
         .click("#result-delivery input[value='online']")
         .await;
-    browser.click("#save-draft").await;
+    browser.click_and_wait_for_new_page("#save-draft").await;
     let draft = browser.text("#notice").await;
     assert!(!draft.is_empty(), "the draft is saved");
     let dossier_path = browser
@@ -345,7 +347,9 @@ async fn submit_process_track(browser: Browser) {
     browser.open("/tracking").await;
     browser.type_into("#f-code", &code).await;
     browser.type_into("#f-id_last4", CITIZEN_LAST4).await;
-    browser.click("#tracking-submit").await;
+    browser
+        .click_and_wait_for_new_page("#tracking-submit")
+        .await;
     assert_eq!(browser.text("#tracking-code").await, code);
     assert!(
         browser

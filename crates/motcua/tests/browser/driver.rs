@@ -163,6 +163,45 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Clicks the element matching `css` and waits until the window holds the page the click
+    /// led to: the old document gone and the new one loaded. Forms that post back to the page
+    /// they are on leave the address unchanged, so the address alone cannot tell.
+    pub async fn click_and_wait_for_new_page(&self, css: &str) {
+        let old = self.find("html").await;
+        self.click(css).await;
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match old.tag_name().await {
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+                {
+                    break;
+                }
+                _ => {}
+            }
+            assert!(
+                Instant::now() < deadline,
+                "click {css}: the page never changed"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        loop {
+            let ready = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await
+                .expect("readyState");
+            if ready == "complete" {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "click {css}: the new page never finished loading"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     /// Clicks the link whose text is exactly `text`.
     pub async fn click_link(&self, text: &str) {
         let element = self
