@@ -66,6 +66,13 @@ pub trait Store:
     /// Closes pools, waiting for connections in use; for a clean shutdown.
     async fn close(&self);
 
+    /// Gives back memory the backend keeps in this process beyond what its work needs: for
+    /// SQLite, the page caches of idle connections, which a bulk read (the catalog at
+    /// start-up) fills with pages no request reads again. Nothing for PostgreSQL.
+    async fn release_memory(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
     // ---- administrative units ----
 
     /// Inserts or updates units by code (idempotent); parents must come before children.

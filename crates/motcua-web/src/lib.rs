@@ -31,7 +31,7 @@ use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use telemetry::metrics_handle;
+pub use telemetry::{HeapStats, heap_stats, metrics_handle, set_heap_probe};
 
 /// Settings of the web layer.
 #[derive(Clone, Default)]

@@ -67,6 +67,17 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         metrics::gauge!("db_pool_idle_connections", &labels).set(f64::from(pool.idle));
         metrics::gauge!("db_pool_max_connections", &labels).set(f64::from(pool.max));
     }
+    if let Some(heap) = crate::heap_stats() {
+        for (kind, bytes) in [
+            ("allocated", heap.allocated),
+            ("active", heap.active),
+            ("resident", heap.resident),
+            ("metadata", heap.metadata),
+            ("retained", heap.retained),
+        ] {
+            metrics::gauge!("process_heap_bytes", "kind" => kind).set(bytes as f64);
+        }
+    }
     handle.run_upkeep();
     (
         [(

@@ -15,6 +15,44 @@ use tower_http::trace::{MakeSpan, OnResponse, TraceLayer};
 use tracing::Span;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+static HEAP_PROBE: OnceLock<fn() -> Option<HeapStats>> = OnceLock::new();
+
+/// The memory allocator's own figures, in bytes (jemalloc's `stats.*`): what the program holds
+/// (`allocated`), the pages it spans (`active`), what the allocator keeps in memory in all
+/// (`resident`, its metadata included) and what it has mapped but given back (`retained`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeapStats {
+    pub allocated: u64,
+    pub active: u64,
+    pub resident: u64,
+    pub metadata: u64,
+    pub retained: u64,
+}
+
+impl std::fmt::Display for HeapStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mib = |b: u64| b as f64 / 1_048_576.0;
+        write!(
+            f,
+            "allocated {:.1} MiB, active {:.1} MiB, resident {:.1} MiB (metadata {:.1} MiB)",
+            mib(self.allocated),
+            mib(self.active),
+            mib(self.resident),
+            mib(self.metadata)
+        )
+    }
+}
+
+/// Sets where [`heap_stats`] reads from: the binary that chose the global allocator knows how
+/// to ask it. Later calls are ignored.
+pub fn set_heap_probe(probe: fn() -> Option<HeapStats>) {
+    let _ = HEAP_PROBE.set(probe);
+}
+
+/// The allocator's figures, when the binary gave a probe (`None` otherwise, or if it failed).
+pub fn heap_stats() -> Option<HeapStats> {
+    HEAP_PROBE.get().and_then(|probe| probe())
+}
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,

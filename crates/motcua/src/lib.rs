@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_accounts;
 pub mod demo_city;
 pub mod demo_settings;
+pub mod heap;
 pub mod import;
 mod logging;
 pub mod startup;

@@ -71,6 +71,14 @@ pub async fn serve(config: &Config, demo: Option<Demo>, migrate: bool) -> anyhow
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     let state = AppState::new(store.clone(), config.web_config(local)).await?;
+    motcua_web::set_heap_probe(crate::heap::stats);
+    if let Some(heap) = crate::heap::stats() {
+        tracing::debug!(%heap, "memory before emptying the database's caches");
+    }
+    release_memory(&state).await;
+    if let Some(heap) = crate::heap::stats() {
+        tracing::info!(%heap, "memory after start-up");
+    }
     let mailer = motcua_worker::mail::Mailer::new(&config.mail_settings())
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     let worker = motcua_worker::spawn(store.clone(), Some(mailer));
@@ -107,14 +115,24 @@ fn spawn_catalog_refresh(state: AppState) -> tokio::task::JoinHandle<()> {
         ticks.tick().await;
         loop {
             ticks.tick().await;
-            if let Err(err) = state.catalog.refresh_if_changed(state.store.as_ref()).await {
-                tracing::warn!(
+            match state.catalog.refresh_if_changed(state.store.as_ref()).await {
+                Ok(true) => release_memory(&state).await,
+                Ok(false) => {}
+                Err(err) => tracing::warn!(
                     error = format!("{err:#}"),
                     "catalog refresh failed; will retry"
-                );
+                ),
             }
         }
     })
+}
+
+/// After reading the whole catalog: the database connections' caches hold its pages, which
+/// requests do not read again (BENCHMARKS.md, idle memory).
+async fn release_memory(state: &AppState) {
+    if let Err(err) = state.store.release_memory().await {
+        tracing::warn!(error = %err, "could not release the database's cached pages");
+    }
 }
 
 /// Ctrl-C and SIGTERM, listened for from the moment it is installed.

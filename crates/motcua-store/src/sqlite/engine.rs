@@ -166,6 +166,16 @@ impl Engine {
         Ok(conn)
     }
 
+    /// Empties the page caches of the idle readers (the writer keeps its own).
+    pub(crate) fn release_memory(&self) -> StoreResult<()> {
+        if let Ok(readers) = self.readers.lock() {
+            for conn in readers.iter() {
+                conn.release_memory()?;
+            }
+        }
+        Ok(())
+    }
+
     /// Runs `f` in the writer's next transaction; answers once that transaction is durable.
     pub(crate) async fn write<R, F>(&self, f: F) -> StoreResult<R>
     where

@@ -299,6 +299,21 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn release_memory(&self) -> StoreResult<()> {
+        for pool in [&self.writer, &self.reader] {
+            // Only idle connections: one in use keeps its cache for its statement.
+            let idle: Vec<_> = (0..pool.num_idle())
+                .map_while(|_| pool.try_acquire())
+                .collect();
+            for mut conn in idle {
+                sqlx::query("PRAGMA shrink_memory")
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        self.engine.release_memory()
+    }
+
     async fn close(&self) {
         self.engine.close();
         self.reader.close().await;

@@ -136,6 +136,31 @@ async fn metrics_count_requests_per_route_and_show_the_pool() {
 }
 
 #[tokio::test]
+async fn metrics_show_the_allocators_totals() {
+    // What `serve` does at start-up; the test binary links the same global allocator.
+    motcua_web::set_heap_probe(motcua::heap::stats);
+    let app = TestApp::spawn().await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let bytes = |kind: &str| -> f64 {
+        let prefix = format!("process_heap_bytes{{kind=\"{kind}\"}} ");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in /metrics"));
+        line[prefix.len()..].trim().parse().unwrap()
+    };
+    let (allocated, active, resident) = (bytes("allocated"), bytes("active"), bytes("resident"));
+    // A running server holds at least its catalog and templates; the totals nest.
+    assert!(allocated > 1_000_000.0, "allocated {allocated}");
+    assert!(
+        active >= allocated && resident >= active,
+        "{allocated} {active} {resident}"
+    );
+    bytes("metadata");
+    bytes("retained");
+}
+
+#[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = TestApp::spawn().await;
     let mut seen = Vec::new();
