@@ -18,8 +18,6 @@ pub(crate) fn bad(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Database(decode_err(what, &e.to_string()))
 }
 
-pub(crate) const DOSSIER_COLUMNS_SQL: &str = "id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at";
-
 macro_rules! dossier_select {
     ($tail:literal) => {
         concat!(
@@ -341,6 +339,110 @@ pub(crate) fn is_reception_queue(f: &DossierFilter) -> bool {
     f.statuses.as_deref().is_some_and(|s| s == ["submitted"])
 }
 
+/// A value bound into the SQL of a dossier list.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ListValue {
+    Int(i64),
+    Text(String),
+    Time(::chrono::DateTime<::chrono::Utc>),
+}
+
+/// A piece of the SQL of a dossier list: text, or a value bound at that place. One builder
+/// ([`list_where`], [`list_order`]) for both ways of running it: sqlx's `QueryBuilder`
+/// (PostgreSQL) and the SQLite engine's positional `?`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ListSql {
+    Text(&'static str),
+    Bind(ListValue),
+}
+
+/// What follows `FROM dossiers` in a list and its count: the filter's conditions.
+pub(crate) fn list_where(f: &DossierFilter) -> Vec<ListSql> {
+    use ListSql::{Bind, Text};
+    use ListValue::{Int, Time};
+    let mut sql = vec![Text(" WHERE 1 = 1")];
+    fn list(sql: &mut Vec<ListSql>, values: impl IntoIterator<Item = ListValue>) {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(ListSql::Text(", "));
+            }
+            sql.push(ListSql::Bind(v));
+        }
+    }
+    // One agency (the usual queue) as `=`, so that the open-queue index gives the rows in
+    // due order.
+    match f.holding_agency_ids.as_deref() {
+        None => {}
+        Some([]) => sql.push(Text(" AND 1 = 0")),
+        Some([id]) => sql.extend([Text(" AND holding_agency_id = "), Bind(Int(*id))]),
+        Some(ids) => {
+            sql.push(Text(" AND holding_agency_id IN ("));
+            list(&mut sql, ids.iter().map(|id| Int(*id)));
+            sql.push(Text(")"));
+        }
+    }
+    if let Some(ids) = &f.agency_ids {
+        sql.push(Text(
+            " AND id IN (SELECT dossier_id FROM dossier_agencies WHERE agency_id IN (",
+        ));
+        // A value that matches nothing, so that an empty list is still valid SQL.
+        let values = std::iter::once(-1).chain(ids.iter().copied()).map(Int);
+        list(&mut sql, values);
+        sql.push(Text("))"));
+    }
+    if let Some(owner) = f.owner_account_id {
+        sql.extend([Text(" AND owner_account_id = "), Bind(Int(owner))]);
+    }
+    if let Some(a) = f.assignee_id {
+        sql.extend([Text(" AND assignee_id = "), Bind(Int(a))]);
+    }
+    if let Some(st) = &f.statuses {
+        if is_reception_queue(f) {
+            sql.extend([Text(" AND "), Text(TO_RECEIVE_PREDICATE)]);
+        }
+        if st.iter().all(|s| OPEN_STATUSES.contains(&s.as_str())) {
+            // The partial index's own predicate, word for word: both engines use a partial
+            // index only when the query states it.
+            sql.extend([Text(" AND "), Text(OPEN_PREDICATE)]);
+        }
+        sql.push(Text(" AND status IN ("));
+        let values = std::iter::once("-".to_owned()).chain(st.iter().cloned());
+        list(&mut sql, values.map(ListValue::Text));
+        sql.push(Text(")"));
+    }
+    if let Some(due) = f.due_before {
+        sql.extend([Text(" AND due_at <= "), Bind(Time(due))]);
+    }
+    if f.transferred_only {
+        sql.push(Text(" AND receiving_agency_id <> holding_agency_id"));
+    }
+    sql
+}
+
+/// The order and the page of a list, after [`list_where`]: the reception queue first come,
+/// first served (nothing in it has a due date yet); the others soonest due first, undated
+/// last.
+pub(crate) fn list_order(f: &DossierFilter) -> [ListSql; 4] {
+    use ListSql::{Bind, Text};
+    let per_page = i64::from(f.page.per_page);
+    [
+        Text(if is_reception_queue(f) {
+            " ORDER BY id LIMIT "
+        } else {
+            " ORDER BY due_at NULLS LAST, id LIMIT "
+        }),
+        Bind(ListValue::Int(per_page)),
+        Text(" OFFSET "),
+        Bind(ListValue::Int(per_page * (i64::from(f.page.page) - 1))),
+    ]
+}
+
+/// The head of a dossier list, before [`list_where`].
+pub(crate) const LIST_HEAD: &str = dossier_select!("");
+
+/// The head of a dossier count.
+pub(crate) const COUNT_HEAD: &str = "SELECT COUNT(*) FROM dossiers";
+
 /// Every agency a dossier belongs to: receiving, holding, held before.
 pub(crate) fn agencies_of(state: &::motcua_dossier::Dossier) -> Vec<i64> {
     let mut ids = vec![state.receiving_agency_id, state.holding_agency_id];
@@ -507,68 +609,7 @@ macro_rules! impl_dossier_store {
                     &self,
                     f: &DossierFilter,
                 ) -> StoreResult<Page<StoredDossier>> {
-                    fn build(f: &DossierFilter, head: &str) -> ::sqlx::QueryBuilder<$db> {
-                        let mut qb = ::sqlx::QueryBuilder::new(head);
-                        qb.push(" WHERE 1 = 1");
-                        // One agency (the usual queue) as `=`, so that the open-queue index
-                        // gives the rows in due order.
-                        match f.holding_agency_ids.as_deref() {
-                            None => {}
-                            Some([]) => {
-                                qb.push(" AND 1 = 0");
-                            }
-                            Some([id]) => {
-                                qb.push(" AND holding_agency_id = ").push_bind(*id);
-                            }
-                            Some(ids) => {
-                                qb.push(" AND holding_agency_id IN (");
-                                let mut sep = qb.separated(", ");
-                                for id in ids {
-                                    sep.push_bind(*id);
-                                }
-                                qb.push(")");
-                            }
-                        }
-                        if let Some(ids) = &f.agency_ids {
-                            qb.push(" AND id IN (SELECT dossier_id FROM dossier_agencies WHERE agency_id IN (");
-                            let mut sep = qb.separated(", ");
-                            sep.push_bind(-1_i64);
-                            for id in ids {
-                                sep.push_bind(*id);
-                            }
-                            qb.push("))");
-                        }
-                        if let Some(owner) = f.owner_account_id {
-                            qb.push(" AND owner_account_id = ").push_bind(owner);
-                        }
-                        if let Some(a) = f.assignee_id {
-                            qb.push(" AND assignee_id = ").push_bind(a);
-                        }
-                        if let Some(st) = &f.statuses {
-                            if is_reception_queue(f) {
-                                qb.push(" AND ").push(TO_RECEIVE_PREDICATE);
-                            }
-                            if st.iter().all(|s| OPEN_STATUSES.contains(&s.as_str())) {
-                                // The partial index's own predicate, word for word: both
-                                // engines use a partial index only when the query states it.
-                                qb.push(" AND ").push(OPEN_PREDICATE);
-                            }
-                            qb.push(" AND status IN (");
-                            let mut sep = qb.separated(", ");
-                            sep.push_bind("-".to_owned());
-                            for s in st {
-                                sep.push_bind(s.clone());
-                            }
-                            qb.push(")");
-                        }
-                        if let Some(due) = f.due_before {
-                            qb.push(" AND due_at <= ").push_bind(due);
-                        }
-                        if f.transferred_only {
-                            qb.push(" AND receiving_agency_id <> holding_agency_id");
-                        }
-                        qb
-                    }
+                    let filter = list_where(f);
                     let kept = $crate::queue_counts::QueueCounts::key(f);
                     let cached = kept
                         .as_ref()
@@ -579,37 +620,17 @@ macro_rules! impl_dossier_store {
                             let seen = kept
                                 .as_ref()
                                 .map(|(_, agencies)| self.queue_counts.seen(agencies));
-                            let total: i64 = build(f, "SELECT COUNT(*) FROM dossiers")
-                                .build_query_scalar()
-                                .fetch_one(self.read_pool())
-                                .await?;
+                            let total = self.count_dossiers_hot(&filter).await?;
                             if let (Some((key, _)), Some(seen)) = (kept, seen) {
                                 self.queue_counts.put(key, seen, total);
                             }
                             total
                         }
                     };
-                    let head = format!("SELECT {DOSSIER_COLUMNS_SQL} FROM dossiers");
-                    let mut qb = build(f, &head);
-                    // The reception queue is first come, first served (nothing in it has a
-                    // due date yet); the others soonest due first, undated last.
-                    qb.push(if is_reception_queue(f) {
-                        " ORDER BY id LIMIT "
-                    } else {
-                        " ORDER BY due_at NULLS LAST, id LIMIT "
-                    })
-                        .push_bind(i64::from(f.page.per_page))
-                        .push(" OFFSET ")
-                        .push_bind(i64::from(f.page.per_page) * (i64::from(f.page.page) - 1));
-                    let rows: Vec<DossierRow> = qb
-                        .build_query_as()
-                        .fetch_all(self.read_pool())
-                        .await?;
+                    let mut sql = filter;
+                    sql.extend(list_order(f));
                     Ok(Page {
-                        items: rows
-                            .into_iter()
-                            .map(TryInto::try_into)
-                            .collect::<StoreResult<_>>()?,
+                        items: self.select_dossiers_hot(&sql).await?,
                         total,
                         page: f.page.page,
                         per_page: f.page.per_page,
@@ -890,6 +911,48 @@ macro_rules! impl_dossier_hot_sqlx {
                     tx.commit().await?;
                     self.queue_counts.bump(agencies_of(s));
                     Ok(stored)
+                }
+
+                pub(crate) async fn count_dossiers_hot(
+                    &self,
+                    filter: &[ListSql],
+                ) -> StoreResult<i64> {
+                    Ok(Self::list_query(COUNT_HEAD, filter)
+                        .build_query_scalar()
+                        .fetch_one(self.read_pool())
+                        .await?)
+                }
+
+                pub(crate) async fn select_dossiers_hot(
+                    &self,
+                    sql: &[ListSql],
+                ) -> StoreResult<Vec<StoredDossier>> {
+                    let rows: Vec<DossierRow> = Self::list_query(LIST_HEAD, sql)
+                        .build_query_as()
+                        .fetch_all(self.read_pool())
+                        .await?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                fn list_query(head: &str, sql: &[ListSql]) -> ::sqlx::QueryBuilder<$db> {
+                    let mut qb = ::sqlx::QueryBuilder::new(head);
+                    for part in sql {
+                        match part {
+                            ListSql::Text(text) => {
+                                qb.push(text);
+                            }
+                            ListSql::Bind(ListValue::Int(v)) => {
+                                qb.push_bind(*v);
+                            }
+                            ListSql::Bind(ListValue::Text(v)) => {
+                                qb.push_bind(v.clone());
+                            }
+                            ListSql::Bind(ListValue::Time(v)) => {
+                                qb.push_bind(*v);
+                            }
+                        }
+                    }
+                    qb
                 }
 
                 pub(crate) async fn track_dossier_hot(

@@ -36,6 +36,31 @@ fn dossier(row: &rusqlite::Row<'_>) -> StoreResult<StoredDossier> {
     DossierRow::from_engine(row)?.try_into()
 }
 
+/// A dossier list's SQL with SQLite's positional `?` and the values they stand for.
+fn positional(head: &str, parts: &[ListSql]) -> (String, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value;
+    let mut sql = head.to_owned();
+    let mut values = Vec::new();
+    for part in parts {
+        match part {
+            ListSql::Text(text) => sql.push_str(text),
+            ListSql::Bind(value) => {
+                sql.push('?');
+                values.push(match value {
+                    ListValue::Int(v) => Value::Integer(*v),
+                    ListValue::Text(v) => Value::Text(v.clone()),
+                    ListValue::Time(v) => Value::Text(time(*v)),
+                });
+            }
+        }
+    }
+    (sql, values)
+}
+
+fn params(values: &[rusqlite::types::Value]) -> Vec<&dyn rusqlite::ToSql> {
+    values.iter().map(|v| v as &dyn rusqlite::ToSql).collect()
+}
+
 fn dossier_by_id(c: &Connection, id: i64) -> StoreResult<StoredDossier> {
     query_one(c, SELECT_DOSSIER, &[&id], dossier)
 }
@@ -261,6 +286,23 @@ impl SqliteStore {
                 |r| TrackRow::from_engine(r)?.try_into(),
             )
         })
+    }
+
+    // ---- work queues and an applicant's list ----
+
+    pub(crate) async fn count_dossiers_hot(&self, filter: &[ListSql]) -> StoreResult<i64> {
+        let (sql, values) = positional(COUNT_HEAD, filter);
+        self.engine
+            .read(|c| query_one(c, &sql, &params(&values), |r| Ok(r.get(0)?)))
+    }
+
+    pub(crate) async fn select_dossiers_hot(
+        &self,
+        sql: &[ListSql],
+    ) -> StoreResult<Vec<StoredDossier>> {
+        let (sql, values) = positional(LIST_HEAD, sql);
+        self.engine
+            .read(|c| query_all(c, &sql, &params(&values), dossier))
     }
 
     // ---- what every signed-in request reads ----
