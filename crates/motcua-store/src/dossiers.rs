@@ -6,9 +6,9 @@
 //! if nobody changed the dossier meanwhile (the version the change was computed from).
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
-use motcua_dossier::Dossier;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use motcua_dossier::chain::LogEntry;
+use motcua_dossier::{Dossier, Status};
 use serde::Serialize;
 
 use crate::{NewOutboxMessage, Page, PageRequest, StoreResult};
@@ -65,7 +65,18 @@ pub struct StoredDossier {
 /// What the public tracking look-up reads (see [`DossierStore::track_dossier`]).
 #[derive(Debug, Clone)]
 pub struct TrackedDossier {
-    pub dossier: StoredDossier,
+    /// The dossier's code (tracking finds only received dossiers, which all have one).
+    pub code: String,
+    pub procedure_code: String,
+    pub status: Status,
+    pub received_at: Option<DateTime<FixedOffset>>,
+    /// The appointment.
+    pub due_at: Option<DateTime<FixedOffset>>,
+    /// What the look-up's second factor is checked against.
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    /// The tracking secret's salt (see [`NewDossier::tracking_secret_hash`]).
+    pub tracking_secret_hash: String,
     pub holding_agency_code: String,
     pub holding_agency_name: String,
     /// Failures recorded under the look-up's failure key in its window.

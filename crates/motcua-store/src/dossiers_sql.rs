@@ -4,7 +4,7 @@
 //! that locks a dossier row before appending to its log differs (PostgreSQL `FOR UPDATE`;
 //! SQLite's single writer already serialises) and is passed in.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use motcua_dossier::Dossier;
 use motcua_dossier::chain::LogEntry;
 
@@ -30,21 +30,23 @@ macro_rules! dossier_select {
 pub(crate) const SELECT_DOSSIER: &str = dossier_select!("WHERE id = $1");
 pub(crate) const SELECT_DOSSIER_BY_CODE: &str = dossier_select!("WHERE code = $1");
 
-/// The log kinds of internal work that tracking does not show, as an SQL list (see
-/// [`crate::TRACKING_HIDDEN_KINDS`]).
-macro_rules! tracking_hidden_kinds {
+/// The log entries `l` that tracking shows: all but the kinds of internal work (see
+/// [`crate::TRACKING_HIDDEN_KINDS`]). Written as comparisons, not `NOT IN (…)`, for which
+/// SQLite builds a temporary index on every execution.
+macro_rules! tracking_shown {
     () => {
-        "'view', 'forward', 'send_back', 'assign', 'document'"
+        "l.kind <> 'view' AND l.kind <> 'forward' AND l.kind <> 'send_back' AND l.kind <> 'assign' AND l.kind <> 'document'"
     };
 }
 
-/// The tracking read: the dossier by code, its holding agency, the look-up's recent failures
-/// and the milestones of its log (`$milestones`: a JSON array of `[at, kind, to]`, oldest
-/// first, in each engine's own JSON functions) — one statement.
+/// The tracking read: what tracking shows of the dossier with this code and checks its
+/// second factor against (not its form nor the applicant's name), its holding agency, the
+/// look-up's recent failures and the milestones of its log (`$milestones`: a JSON array of
+/// `[at, kind, to]`, oldest first, in each engine's own JSON functions) — one statement.
 macro_rules! track_select {
     ($milestones:expr) => {
         concat!(
-            "SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.channel, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email, d.applicant_address, d.receiving_point, d.form_values, d.state, d.tracking_secret_hash, d.created_at, d.updated_at, a.code AS holding_agency_code, a.name AS holding_agency_name, (SELECT COUNT(*) FROM login_failures f WHERE f.key = $2 AND f.at >= $3) AS recent_failures, ",
+            "SELECT d.code, d.procedure_code, d.applicant_id_number, d.applicant_phone, d.state, d.tracking_secret_hash, a.code AS holding_agency_code, a.name AS holding_agency_name, (SELECT COUNT(*) FROM login_failures f WHERE f.key = $2 AND f.at >= $3) AS recent_failures, ",
             $milestones,
             " AS milestones FROM dossiers d JOIN agencies a ON a.id = d.holding_agency_id WHERE d.code = $1"
         )
@@ -52,15 +54,15 @@ macro_rules! track_select {
 }
 
 pub(crate) const TRACK_DOSSIER_SQLITE: &str = track_select!(concat!(
-    "(SELECT json_group_array(json_array(l.at, l.kind, json_extract(l.detail, '$.to')) ORDER BY l.seq) FROM dossier_log l WHERE l.dossier_id = d.id AND l.kind NOT IN (",
-    tracking_hidden_kinds!(),
-    "))"
+    "(SELECT json_group_array(json_array(l.at, l.kind, json_extract(l.detail, '$.to')) ORDER BY l.seq) FROM dossier_log l WHERE l.dossier_id = d.id AND ",
+    tracking_shown!(),
+    ")"
 ));
 
 pub(crate) const TRACK_DOSSIER_PG: &str = track_select!(concat!(
-    "(SELECT COALESCE(json_agg(json_build_array(l.at, l.kind, l.detail::json ->> 'to') ORDER BY l.seq), '[]')::text FROM dossier_log l WHERE l.dossier_id = d.id AND l.kind NOT IN (",
-    tracking_hidden_kinds!(),
-    "))"
+    "(SELECT COALESCE(json_agg(json_build_array(l.at, l.kind, l.detail::json ->> 'to') ORDER BY l.seq), '[]')::text FROM dossier_log l WHERE l.dossier_id = d.id AND ",
+    tracking_shown!(),
+    ")"
 ));
 
 pub(crate) const INSERT_DOSSIER: &str = "INSERT INTO dossiers (procedure_code, procedure_version, channel, owner_account_id, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_agency_id, receiving_point, holding_agency_id, assignee_id, status, received_at, due_at, late, state, form_values, tracking_secret_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id, code, procedure_code, procedure_version, channel, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, receiving_point, form_values, state, tracking_secret_hash, created_at, updated_at";
@@ -190,25 +192,37 @@ impl TryFrom<DossierRow> for StoredDossier {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct TrackRow {
-    #[sqlx(flatten)]
-    dossier: DossierRow,
+    code: Option<String>,
+    procedure_code: String,
+    applicant_id_number: Option<String>,
+    applicant_phone: Option<String>,
+    state: String,
+    tracking_secret_hash: String,
     holding_agency_code: String,
     holding_agency_name: String,
     recent_failures: i64,
     milestones: Option<String>,
 }
 
-impl TrackRow {
-    pub(crate) fn from_engine(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        use crate::sqlite::engine::Column;
-        Ok(Self {
-            dossier: DossierRow::from_engine(row)?,
-            holding_agency_code: Column::column(row, "holding_agency_code")?,
-            holding_agency_name: Column::column(row, "holding_agency_name")?,
-            recent_failures: Column::column(row, "recent_failures")?,
-            milestones: Column::column(row, "milestones")?,
-        })
-    }
+crate::sqlite::engine::engine_row!(TrackRow {
+    code,
+    procedure_code,
+    applicant_id_number,
+    applicant_phone,
+    state,
+    tracking_secret_hash,
+    holding_agency_code,
+    holding_agency_name,
+    recent_failures,
+    milestones,
+});
+
+/// The part of a dossier's state that tracking shows (the rest of the JSON is skipped).
+#[derive(serde::Deserialize)]
+struct TrackedState {
+    status: motcua_dossier::Status,
+    received_at: Option<DateTime<FixedOffset>>,
+    due_at: Option<DateTime<FixedOffset>>,
 }
 
 impl TryFrom<TrackRow> for TrackedDossier {
@@ -228,8 +242,19 @@ impl TryFrom<TrackRow> for TrackedDossier {
                 })
             })
             .collect::<StoreResult<_>>()?;
+        let state: TrackedState =
+            serde_json::from_str(&r.state).map_err(|e| bad("dossiers.state", e))?;
         Ok(TrackedDossier {
-            dossier: r.dossier.try_into()?,
+            code: r
+                .code
+                .ok_or_else(|| bad("dossiers.code", "a tracked dossier has no code"))?,
+            procedure_code: r.procedure_code,
+            status: state.status,
+            received_at: state.received_at,
+            due_at: state.due_at,
+            applicant_phone: r.applicant_phone,
+            applicant_id_number: r.applicant_id_number,
+            tracking_secret_hash: r.tracking_secret_hash,
             holding_agency_code: r.holding_agency_code,
             holding_agency_name: r.holding_agency_name,
             recent_failures: r.recent_failures,
@@ -994,12 +1019,12 @@ mod tests {
         ] {
             assert!(migration.contains(&format!("WHERE {OPEN_PREDICATE};")));
         }
-        let hidden = crate::TRACKING_HIDDEN_KINDS
+        let shown = crate::TRACKING_HIDDEN_KINDS
             .iter()
-            .map(|s| format!("'{s}'"))
+            .map(|s| format!("l.kind <> '{s}'"))
             .collect::<Vec<_>>()
-            .join(", ");
-        assert_eq!(tracking_hidden_kinds!(), hidden);
+            .join(" AND ");
+        assert_eq!(tracking_shown!(), shown);
         for migration in [
             include_str!("../migrations/sqlite/0010_reception_and_transfer_queues.sql"),
             include_str!("../migrations/postgres/0010_reception_and_transfer_queues.sql"),

@@ -17,6 +17,7 @@ use motcua_dossier::lifecycle::Authority;
 use motcua_dossier::{Command, Dossier, Performer, ReturnChannel, Status};
 use motcua_store::{
     Applicant, DossierChange, NewDossier, NewLogEntry, NewOutboxMessage, StoredDossier,
+    TrackedDossier,
 };
 
 use crate::AppState;
@@ -563,7 +564,7 @@ fn digits(s: &str) -> String {
 }
 
 /// Whether the second factor matches the dossier (constant-time where it is a secret).
-pub fn second_factor_ok(state: &AppState, d: &StoredDossier, q: &TrackQuery) -> bool {
+pub fn second_factor_ok(state: &AppState, d: &TrackedDossier, q: &TrackQuery) -> bool {
     if let Some(secret) = q.secret.as_deref().filter(|s| !s.is_empty()) {
         return state
             .auth
@@ -572,16 +573,14 @@ pub fn second_factor_ok(state: &AppState, d: &StoredDossier, q: &TrackQuery) -> 
     if let Some(phone) = q.phone.as_deref().filter(|s| !s.is_empty()) {
         let given = digits(phone);
         return given.len() >= 9
-            && d.applicant
-                .phone
+            && d.applicant_phone
                 .as_deref()
                 .is_some_and(|p| digits(p).ends_with(&given[given.len() - 9..]));
     }
     if let Some(last4) = q.id_last4.as_deref().filter(|s| !s.is_empty()) {
         let given = digits(last4);
         return given.len() == 4
-            && d.applicant
-                .id_number
+            && d.applicant_id_number
                 .as_deref()
                 .is_some_and(|id| digits(id).ends_with(&given));
     }

@@ -563,7 +563,14 @@ async fn tracking_reads_the_dossier_its_holder_milestones_and_failures_at_once()
         .await
         .unwrap()
         .expect("the code is known");
-    assert_eq!(found.dossier.id, d.id);
+    assert_eq!(found.code, code);
+    assert_eq!(found.procedure_code, got.procedure_code);
+    assert_eq!(found.status, got.state.status);
+    assert_eq!(found.received_at, got.state.received_at);
+    assert_eq!(found.due_at, got.state.due_at);
+    assert_eq!(found.applicant_phone, got.applicant.phone);
+    assert_eq!(found.applicant_id_number, got.applicant.id_number);
+    assert_eq!(found.tracking_secret_hash, got.tracking_secret_hash);
     assert_eq!(found.holding_agency_code, "000.00.12.H29");
     assert_eq!(found.holding_agency_name, "Sở Tư pháp");
     assert_eq!(found.recent_failures, 1);

@@ -404,7 +404,7 @@ pub async fn track_lookup(
     if recent >= TRACK_FAILURES {
         return Err(ApiError::TooManyRequests { retry_after: 60 });
     }
-    let Some(found) = found.filter(|t| dossiers::second_factor_ok(state, &t.dossier, q)) else {
+    let Some(found) = found.filter(|t| dossiers::second_factor_ok(state, t, q)) else {
         state.store.record_login_failure(&key, now).await?;
         return Err(ApiError::NotFound);
     };
@@ -417,17 +417,16 @@ pub async fn track_lookup(
             status: m.to,
         })
         .collect();
-    let d = &found.dossier;
-    let s = d.state.status;
+    let s = found.status;
     Ok(Tracking {
-        code: d.code.clone().unwrap_or_default(),
-        procedure_code: d.procedure_code.clone(),
+        code: found.code,
+        procedure_code: found.procedure_code,
         status: s.as_str().to_owned(),
         status_code: s.national_code(),
         status_vi: s.label_vi().to_owned(),
         status_en: s.label_en().to_owned(),
-        received_at: d.state.received_at,
-        due_at: d.state.due_at,
+        received_at: found.received_at,
+        due_at: found.due_at,
         holding_agency: found.holding_agency_name,
         holding_agency_code: found.holding_agency_code,
         milestones,
