@@ -166,14 +166,14 @@ impl Engine {
         Ok(conn)
     }
 
-    /// Empties the page caches of the idle readers (the writer keeps its own).
-    pub(crate) fn release_memory(&self) -> StoreResult<()> {
+    /// Empties the page caches of the idle readers and, between two batches, the writer's.
+    pub(crate) async fn release_memory(&self) -> StoreResult<()> {
         if let Ok(readers) = self.readers.lock() {
             for conn in readers.iter() {
                 conn.release_memory()?;
             }
         }
-        Ok(())
+        self.write(|conn| Ok(conn.release_memory()?)).await
     }
 
     /// Runs `f` in the writer's next transaction; answers once that transaction is durable.

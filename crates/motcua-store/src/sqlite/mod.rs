@@ -311,7 +311,7 @@ impl Store for SqliteStore {
                     .await?;
             }
         }
-        self.engine.release_memory()
+        self.engine.release_memory().await
     }
 
     async fn close(&self) {

@@ -293,6 +293,44 @@ async fn refused_writes_among_concurrent_ones_undo_only_themselves() {
     reopened.close().await;
 }
 
+/// Emptying the connections' caches (after start-up and each catalog rebuild) goes between
+/// writes in flight, on the writer too, and loses none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn releasing_memory_among_writes_loses_nothing() {
+    let t = fresh_store().await;
+    let (a, _) = two_agencies(t.store.as_ref()).await;
+    let store: Arc<dyn Store> = t.store.clone();
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 4 == 0 {
+                store.release_memory().await.map(|()| None)
+            } else {
+                store
+                    .create_dossier(&new_dossier(a, None), log("create"))
+                    .await
+                    .map(|d| Some(d.id))
+            }
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let done = tokio::time::timeout(std::time::Duration::from_secs(60), task)
+            .await
+            .expect("no write waits for the release for ever");
+        if let Some(id) = done.unwrap().unwrap() {
+            ids.push(id);
+        }
+    }
+    assert_eq!(ids.len(), 18);
+    store.release_memory().await.unwrap();
+    for id in ids {
+        let d = store.get_dossier(id).await.unwrap().expect("written");
+        assert_eq!(d.state.status, Status::Draft);
+    }
+}
+
 #[tokio::test]
 async fn the_log_is_a_verifiable_chain_even_under_concurrent_appends() {
     let t = fresh_store().await;
