@@ -208,7 +208,8 @@ pub trait DossierStore: Send + Sync {
     async fn dossier_log(&self, id: i64, page: PageRequest) -> StoreResult<Page<LogEntry>>;
     /// The whole chain, oldest first (verification).
     async fn dossier_chain(&self, id: i64) -> StoreResult<Vec<LogEntry>>;
-    /// The public tracking look-up in one query: the dossier with this code, the agency
+    /// The public tracking look-up in one query: what tracking shows of the dossier with this
+    /// code and what its second factor is checked against (not its form), the agency
     /// holding it, how many failures `failure_key` has had since `since` (the throttle), and
     /// its milestones (the log without [`TRACKING_HIDDEN_KINDS`]). `None` when no dossier
     /// has the code.
